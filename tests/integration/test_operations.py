@@ -1,0 +1,112 @@
+"""Operations: deploy and drift through ansible-runner the way AWX runs them, drift detection of
+out-of-band changes, and a teardown that leaves nothing tagged with the environment.
+
+One converge of the `dev` inventory (aimed at the emulator by the environment the test suite runs
+in) serves every test of this module; the tests run in order.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ansible_runner
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = "dev"
+TAGS = {"Project": "cloudplatform", "Environment": ENV}
+
+
+def awx_run(tmp_path: Path, playbook: str, report_dir: Path, extravars: dict | None = None):
+    """Run a playbook as AWX does: private data dir, project directory, inventory, extra vars."""
+    private = tmp_path / f"runner-{playbook.replace('/', '-')}"
+    private.mkdir(exist_ok=True)
+    return ansible_runner.run(
+        private_data_dir=str(private),
+        project_dir=str(ROOT),
+        playbook=playbook,
+        inventory=str(ROOT / "inventories" / ENV),
+        extravars=extravars or {},
+        envvars={"CLOUDPLATFORM_DRIFT_REPORT_DIR": str(report_dir), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")},
+        quiet=True,
+    )
+
+
+def stdout(run) -> str:
+    return run.stdout.read() if hasattr(run.stdout, "read") else str(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ops")
+    run = awx_run(tmp, "site.yml", tmp / "drift")
+    assert run.status == "successful", stdout(run)[-5000:]
+    return tmp
+
+
+def read_report(path: Path) -> dict:
+    return json.loads((path / "drift.json").read_text())
+
+
+def test_drift_on_an_untouched_stack_lists_nothing(deployed, call_log):
+    from calls import read_calls, writes
+
+    before = len(read_calls(call_log))
+    report_dir = deployed / "drift-clean"
+    run = awx_run(deployed, "playbooks/drift.yml", report_dir)
+    assert run.status == "successful" and run.rc == 0, stdout(run)[-5000:]
+    report = read_report(report_dir)
+    assert report["drift_count"] == 0, json.dumps(report, indent=2)
+    assert writes(read_calls(call_log)[before:]) == []
+
+
+def test_out_of_band_changes_are_reported_and_fail_the_run(deployed, aws, call_log):
+    from calls import read_calls, writes
+
+    ec2, rds = aws("ec2"), aws("rds")
+    group = ec2.describe_security_groups(Filters=[{"Name": "tag:Environment", "Values": [ENV]},
+                                                  {"Name": "group-name", "Values": [f"cloudplatform-{ENV}-sg-alb"]}])
+    group_id = group["SecurityGroups"][0]["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    instance = f"cloudplatform-{ENV}-rds-postgres"
+    rds.modify_db_instance(DBInstanceIdentifier=instance, BackupRetentionPeriod=3, ApplyImmediately=True)
+
+    before = len(read_calls(call_log))
+    report_dir = deployed / "drift-changed"
+    run = awx_run(deployed, "playbooks/drift.yml", report_dir)
+    assert run.status == "failed" and run.rc != 0, stdout(run)[-5000:]
+    assert writes(read_calls(call_log)[before:]) == [], "the drift run must not write"
+    report = read_report(report_dir)
+    resources = sorted({entry["resource"] for entry in report["drift"]})
+    assert len(resources) == 2, json.dumps(report, indent=2)
+    text = json.dumps(report)
+    assert group_id in text or f"cloudplatform-{ENV}-sg-alb" in text
+    assert instance in text
+    rds_entry = next(e for e in report["drift"] if instance in json.dumps(e))
+    changes = json.dumps(rds_entry["changes"])
+    assert "3" in changes and "7" in changes, rds_entry
+    assert (report_dir / "drift.md").read_text().count("## ") == 2
+
+
+def test_teardown_leaves_nothing_tagged_with_the_environment(deployed, aws):
+    run = awx_run(deployed, "playbooks/teardown.yml", deployed / "drift-teardown")
+    assert run.status == "successful", stdout(run)[-5000:]
+    tagging = aws("resourcegroupstaggingapi")
+    left = tagging.get_resources(TagFilters=[{"Key": k, "Values": [v]} for k, v in TAGS.items()])["ResourceTagMappingList"]
+    assert [m["ResourceARN"] for m in left] == []
+    filters = [{"Name": "tag:Environment", "Values": [ENV]}]
+    ec2 = aws("ec2")
+    assert ec2.describe_vpcs(Filters=filters)["Vpcs"] == []
+    assert [n for n in ec2.describe_nat_gateways(Filters=filters)["NatGateways"] if n["State"] != "deleted"] == []
+    assert ec2.describe_addresses(Filters=filters)["Addresses"] == []
+    assert [i for i in aws("rds").describe_db_instances()["DBInstances"] if ENV in i["DBInstanceIdentifier"]] == []
+    assert [r for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(f"cloudplatform-{ENV}-")] == []
+
+
+def test_prod_teardown_without_confirmation_fails_before_any_call(run_playbook, endpoint):
+    result = run_playbook("playbooks/teardown.yml", "inventories/prod", extra_vars={"cloudplatform_aws_endpoint_url": endpoint})
+    assert result.rc != 0
+    assert "teardown_confirm" in result.output
+    assert result.calls == []
