@@ -12,17 +12,20 @@ type: aggregate
 short_description: Write a drift report from a check-mode run
 version_added: 0.1.0
 description:
-  - In check mode, every task that would change something is drift: the live state differs from
-    the inventory. This callback records each such result (role, task, resource, before and
+  - In check mode, every task that would change something is drift, because the live state differs
+    from the inventory. This callback records each such result (role, task, resource, before and
     after from the module's diff) and writes C(drift.json) for machines and C(drift.md) for people.
   - The report is rewritten after every drifted result, so a later play of the same run (see
     C(playbooks/drift.yml)) can read it and fail the run when there is drift.
   - It does nothing for tasks that do not run in check mode.
 requirements:
-  - enable in ansible.cfg (C(callbacks_enabled)) or with C(ANSIBLE_CALLBACKS_ENABLED)
+  - Enable it in ansible.cfg (C(callbacks_enabled)) or with C(ANSIBLE_CALLBACKS_ENABLED).
 options:
   report_dir:
-    description: Directory the report is written to; created when missing.
+    description:
+      - Directory the report is written to; created when missing.
+      - A relative path is taken from the directory of the playbook being run
+        (C(playbooks/drift-report) for C(playbooks/drift.yml)).
     default: drift-report
     type: path
     env:
@@ -75,6 +78,7 @@ class CallbackModule(CallbackBase):
         self._entries = []
         self._started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         self._active = False
+        self._basedir = os.getcwd()
 
     def _record(self, result, label=None):
         if not result.task_fields.get("check_mode", result.task.check_mode):
@@ -95,6 +99,9 @@ class CallbackModule(CallbackBase):
         self._entries.append(entry)
         self._write()
 
+    def v2_playbook_on_start(self, playbook):
+        self._basedir = getattr(playbook, "_basedir", None) or self._basedir
+
     def v2_runner_on_ok(self, result):
         if "results" not in result.result:
             self._record(result)
@@ -103,7 +110,7 @@ class CallbackModule(CallbackBase):
         self._record(result, label=str(result.result.get("_ansible_item_label", result.result.get("item", ""))))
 
     def _write(self):
-        directory = self.get_option("report_dir")
+        directory = os.path.join(self._basedir, self.get_option("report_dir"))
         os.makedirs(directory, exist_ok=True)
         report = {
             "generated": self._started,
