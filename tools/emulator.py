@@ -221,6 +221,20 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def _align_with_aws() -> None:
+    """Make moto accept what AWS accepts where moto 5.2.5 is narrower (listed in docs/emulator.md)."""
+    from moto.kms.models import KmsBackend
+
+    # AWS takes a key id or a key ARN in ScheduleKeyDeletion/CancelKeyDeletion; moto only an id.
+    for name in ("schedule_key_deletion", "cancel_key_deletion"):
+        original = getattr(KmsBackend, name)
+
+        def _by_id(self, key_id, *rest, _original=original):
+            return _original(self, self.get_key_id(key_id), *rest)
+
+        setattr(KmsBackend, name, _by_id)
+
+
 def serve(args: argparse.Namespace) -> int:
     os.environ.update(EMULATOR_SETTINGS)
     os.environ.update(FAKE_CREDENTIALS)
@@ -228,6 +242,10 @@ def serve(args: argparse.Namespace) -> int:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import WSGIRequestHandler, run_simple
 
+    _align_with_aws()
+    import emulator_ecs
+
+    emulator_ecs.apply()
     WSGIRequestHandler.log_request = lambda *a, **k: None
     app = Recorder(DomainDispatcherApplication(create_backend_app), args.log, args.fault_rate, args.seed)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
