@@ -27,7 +27,8 @@ options:
       - A relative path is taken from the directory of the playbook being run
         (C(playbooks/drift-report) for C(playbooks/drift.yml)).
     default: drift-report
-    type: path
+    # str, not path: ansible would make a relative path absolute against the working directory.
+    type: str
     env:
       - name: CLOUDPLATFORM_DRIFT_REPORT_DIR
     ini:
@@ -93,7 +94,7 @@ class CallbackModule(CallbackBase):
         entry = {
             "role": role,
             "task": result.task.get_name(),
-            "resource": _resource(result.result, label),
+            "resource": _resource(result.result, label) or result.task.get_name(),
             "changes": [{"before": d.get("before"), "after": d.get("after")} for d in _diffs(result.result)],
         }
         self._entries.append(entry)
@@ -110,7 +111,7 @@ class CallbackModule(CallbackBase):
         self._record(result, label=str(result.result.get("_ansible_item_label", result.result.get("item", ""))))
 
     def _write(self):
-        directory = os.path.join(self._basedir, self.get_option("report_dir"))
+        directory = os.path.join(self._basedir, os.path.expanduser(self.get_option("report_dir")))
         os.makedirs(directory, exist_ok=True)
         report = {
             "generated": self._started,
