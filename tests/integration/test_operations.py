@@ -1,13 +1,16 @@
-"""Operations: deploy and drift through ansible-runner the way AWX runs them, drift detection of
-out-of-band changes, and a teardown that leaves nothing tagged with the environment.
+"""Operations: deploy and drift through ansible-runner the way AWX runs them, a whole-stack
+converge that rides out throttling, drift detection of out-of-band changes, and a teardown that
+leaves nothing tagged with the environment.
 
 One converge of the `dev` inventory (aimed at the emulator by the environment the test suite runs
-in) serves every test of this module; the tests run in order.
+in) serves every test of this module; the tests run in order. That converge runs with 20% of the
+AWS requests answered with throttling errors or 503s, as a large account sees them.
 """
 
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
 
 import ansible_runner
@@ -15,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = "dev"
+FAULT_RATE = 0.2
 TAGS = {"Project": "cloudplatform", "Environment": ENV}
 
 
@@ -37,12 +41,37 @@ def stdout(run) -> str:
     return run.stdout.read() if hasattr(run.stdout, "read") else str(run.stdout)
 
 
+def set_fault_rate(endpoint: str, rate: float) -> None:
+    with urllib.request.urlopen(f"{endpoint}/_cloudplatform/faults?rate={rate}", timeout=10):  # noqa: S310
+        pass
+
+
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory):
+def deployed(tmp_path_factory, endpoint, call_log):
+    from calls import read_calls
+
     tmp = tmp_path_factory.mktemp("ops")
-    run = awx_run(tmp, "site.yml", tmp / "drift")
+    before = len(read_calls(call_log))
+    set_fault_rate(endpoint, FAULT_RATE)
+    try:
+        run = awx_run(tmp, "site.yml", tmp / "drift")
+    finally:
+        set_fault_rate(endpoint, 0)
+    calls = read_calls(call_log)[before:]
     assert run.status == "successful", stdout(run)[-5000:]
+    faults = sum(1 for c in calls if c.get("fault"))
+    assert faults >= 0.1 * len(calls), f"only {faults} of {len(calls)} requests were faulted"
     return tmp
+
+
+def test_the_throttled_converge_made_no_duplicates(deployed, aws):
+    ec2 = aws("ec2")
+    filters = [{"Name": "tag:Environment", "Values": [ENV]}]
+    assert len(ec2.describe_vpcs(Filters=filters)["Vpcs"]) == 1
+    assert len(ec2.describe_subnets(Filters=filters)["Subnets"]) == 9
+    live_nats = [n for n in ec2.describe_nat_gateways(Filters=filters)["NatGateways"] if n["State"] != "deleted"]
+    assert len(live_nats) == 1
+    assert len(ec2.describe_addresses(Filters=filters)["Addresses"]) == 1
 
 
 def read_report(path: Path) -> dict:
