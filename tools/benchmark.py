@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Converge benchmark on the prod-shaped `local` stack (make bench; not part of make test).
+
+Measures, against a fresh emulator: first converge, no-op converge and check-mode converge wall
+times; the AWS API calls each makes by service and action, split into reads and writes, counted
+at the HTTP level by the emulator's recorder; the number of managed resources; and the no-op
+figures with 3, 10 and 20 services in the inventory. Writes docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from calls import read_calls  # noqa: E402
+
+PLAYBOOK = str(Path(sys.executable).parent / "ansible-playbook")
+
+
+def extra_services(count: int) -> list[dict]:
+    """The three default services plus generated API services up to `count`."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "group_vars/all/services.yml").read_text())["cloudplatform_services"]
+    for index in range(len(services), count):
+        name = f"svc{index:02d}"
+        services.append({
+            "name": name, "port": 9000 + index, "paths": [f"/{name}/*"], "health_check_path": "/health",
+            "capacity_provider": "FARGATE", "min_count": 2, "max_count": 4, "scaling": {"cpu_target": 70},
+        })
+    return services[:count]
+
+
+def converge(label: str, log: Path, args: list[str], extra: dict | None = None) -> dict:
+    start_line = len(read_calls(log))
+    cmd = [PLAYBOOK, "site.yml", "-i", "inventories/local", *args]
+    if extra:
+        cmd += ["-e", json.dumps(extra)]
+    began = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - began
+    if proc.returncode != 0:
+        print(proc.stdout[-4000:], proc.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"{label}: ansible-playbook failed ({proc.returncode})")
+    calls = [c for c in read_calls(log)[start_line:] if "mark" not in c and not c.get("fault")]
+    counts = Counter((c["kind"], c["service"], c["action"]) for c in calls)
+    recap = [line for line in proc.stdout.splitlines() if line.startswith("localhost")]
+    return {
+        "label": label,
+        "seconds": round(seconds, 1),
+        "reads": sum(n for (k, _, _), n in counts.items() if k == "read"),
+        "writes": sum(n for (k, _, _), n in counts.items() if k == "write"),
+        "by_action": {f"{k} {s}:{a}": n for (k, s, a), n in sorted(counts.items())},
+        "recap": recap[-1] if recap else "",
+    }
+
+
+def managed_resources(project: str, env: str) -> dict:
+    import boto3
+
+    endpoint = os.environ["CLOUDPLATFORM_AWS_ENDPOINT_URL"]
+    tagging = boto3.client("resourcegroupstaggingapi", region_name="us-east-1", endpoint_url=endpoint)
+    pages = tagging.get_paginator("get_resources").paginate(
+        TagFilters=[{"Key": "Project", "Values": [project]}, {"Key": "Environment", "Values": [env]}])
+    kinds = Counter()
+    for page in pages:
+        for mapping in page["ResourceTagMappingList"]:
+            parts = mapping["ResourceARN"].split(":", 5)
+            resource = parts[5]
+            cut = min((i for i in (resource.find("/"), resource.find(":")) if i >= 0), default=len(resource))
+            kinds[f"{parts[2]}:{resource[:cut]}"] += 1
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint)
+    prefix = f"{project}-{env}"
+    kinds["iam:role"] = sum(1 for page in iam.get_paginator("list_roles").paginate()
+                            for r in page["Roles"] if r["RoleName"].startswith(prefix))
+    kinds["iam:policy"] = sum(1 for page in iam.get_paginator("list_policies").paginate(Scope="Local")
+                              for p in page["Policies"] if p["PolicyName"].startswith(prefix))
+    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=endpoint)
+    groups = ec2.describe_security_groups(Filters=[{"Name": "tag:Environment", "Values": [env]}])["SecurityGroups"]
+    kinds["ec2:security-group-rule"] = sum(len(g["IpPermissions"]) + len(g["IpPermissionsEgress"]) for g in groups)
+    return dict(sorted(kinds.items()))
+
+
+def inner(args: argparse.Namespace) -> int:
+    log = Path(os.environ["CLOUDPLATFORM_EMULATOR_LOG"])
+    results = {"runs": [], "scaling": []}
+    results["runs"].append(converge("first converge", log, []))
+    results["runs"].append(converge("no-op converge", log, []))
+    results["runs"].append(converge("check-mode converge", log, ["--check", "--diff"]))
+    results["resources"] = managed_resources("cloudplatform", "local")
+    for count in args.services:
+        services = {"cloudplatform_services": extra_services(count)}
+        converge(f"first converge, {count} services", log, [], services)
+        run = converge(f"no-op converge, {count} services", log, [], services)
+        run["services"] = count
+        results["scaling"].append(run)
+    Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        mem_kb = int(handle.readline().split()[1])
+    return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1048576:.0f} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
+
+
+def render(results: dict) -> str:
+    total_resources = sum(results["resources"].values())
+    lines = [
+        "# Converge performance",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench` (tools/benchmark.py) on "
+        f"{machine()}, against the local emulator on loopback. API calls are counted at the HTTP level by the "
+        "emulator's recorder (tools/emulator.py).",
+        "",
+        "## Prod-shaped `local` stack (3 services)",
+        "",
+        "| Run | Wall time (s) | Read calls | Write calls | Reads per managed resource | Recap |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        per = run["reads"] / total_resources if total_resources else 0
+        lines.append(f"| {run['label']} | {run['seconds']} | {run['reads']} | {run['writes']} | {per:.2f} | `{run['recap']}` |")
+    noop = next(r for r in results["runs"] if r["label"] == "no-op converge")
+    check = next(r for r in results["runs"] if r["label"] == "check-mode converge")
+    lines += ["", f"Check-mode / no-op wall time: {check['seconds'] / noop['seconds']:.2f}x.", "",
+              f"Managed resources: {total_resources}.", "", "| Resource type | Count |", "|---|---|"]
+    lines += [f"| {kind} | {count} |" for kind, count in results["resources"].items()]
+    if results["scaling"]:
+        lines += ["", "## No-op converge by number of services", "",
+                  "| Services | Wall time (s) | Read calls | Write calls |", "|---|---|---|---|"]
+        lines += [f"| {r['services']} | {r['seconds']} | {r['reads']} | {r['writes']} |" for r in results["scaling"]]
+        first, last = results["scaling"][0], results["scaling"][-1]
+        if last["services"] != first["services"]:
+            per_service = (last["seconds"] - first["seconds"]) / (last["services"] - first["services"])
+            lines += ["", f"Each added service costs {per_service:.2f} s of no-op converge time."]
+    for run in results["runs"]:
+        lines += ["", f"### Calls of the {run['label']}", "", "| Kind, service:action | Calls |", "|---|---|"]
+        lines += [f"| {name} | {count} |" for name, count in run["by_action"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--services", type=int, nargs="*", default=[3, 10, 20])
+    parser.add_argument("--json", default=str(ROOT / ".cache" / "benchmark.json"))
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.inner:
+        return inner(args)
+    cmd = [sys.executable, str(ROOT / "tools" / "emulator.py"), "run", "--log", str(ROOT / ".cache" / "emulator" / "bench.jsonl"),
+           "--", sys.executable, __file__, "--inner", "--json", args.json, "--services", *map(str, args.services)]
+    code = subprocess.call(cmd, cwd=ROOT)
+    if code:
+        return code
+    Path(args.output).write_text(render(json.loads(Path(args.json).read_text())))
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
