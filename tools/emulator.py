@@ -246,6 +246,9 @@ def serve(args: argparse.Namespace) -> int:
     import emulator_ecs
 
     emulator_ecs.apply()
+    import emulator_data
+
+    emulator_data.apply()
     WSGIRequestHandler.log_request = lambda *a, **k: None
     app = Recorder(DomainDispatcherApplication(create_backend_app), args.log, args.fault_rate, args.seed)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
