@@ -234,6 +234,12 @@ def _align_with_aws() -> None:
 
         setattr(KmsBackend, name, _by_id)
 
+    # DescribeTags names resource types as AWS does (elastic-ip, natgateway, vpc-flow-log); moto
+    # 5.2.5 uses its own names, so a resource-type filter (amazon.aws ensure_ec2_tags) finds no tags.
+    from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE
+
+    EC2_PREFIX_TO_RESOURCE.update({"eipalloc": "elastic-ip", "nat": "natgateway", "fl": "vpc-flow-log"})
+
 
 def serve(args: argparse.Namespace) -> int:
     os.environ.update(EMULATOR_SETTINGS)
