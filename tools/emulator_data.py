@@ -16,6 +16,8 @@ Where moto answers differently from AWS in a way that would break a correct clie
 - DeleteReplicationGroup leaves the group in "deleting" for ever; on AWS it disappears, which is
   what the replication_group_deleted waiter waits for.
 - DeleteCacheSubnetGroup is not implemented.
+- A cluster-mode-disabled replication group describes without its ReaderEndpoint, which AWS
+  returns for every such group.
 
 docs/emulator.md lists these gaps and what the emulator still lacks.
 """
@@ -94,12 +96,21 @@ def _gp3_baseline() -> None:
 def _elasticache() -> None:
     from moto.core.responses import EmptyResult
     from moto.elasticache.exceptions import CacheSubnetGroupNotFound, ElastiCacheException
-    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup
     from moto.elasticache.responses import ElastiCacheResponse
 
     class CacheSubnetGroupInUse(ElastiCacheException):
         code = "CacheSubnetGroupInUse"
 
+    original_init = ReplicationGroup.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        for node_group in self.node_groups:
+            if "reader_endpoint_address" in node_group:
+                node_group["reader_endpoint"] = {"address": node_group["reader_endpoint_address"], "port": self.port}
+
+    ReplicationGroup.__init__ = __init__
     original_delete = ElastiCacheBackend.delete_replication_group
 
     def delete_replication_group(self, replication_group_id, retain_primary_cluster):
