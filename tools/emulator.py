@@ -234,6 +234,17 @@ def _align_with_aws() -> None:
 
         setattr(KmsBackend, name, _by_id)
 
+    # AWS keeps an origin's OriginAccessControlId; moto 5.2.5 drops it (the serializer reads the attribute).
+    from moto.cloudfront.models import Origin
+
+    original_origin_init = Origin.__init__
+
+    def _origin_init(self, origin, _original=original_origin_init):
+        _original(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+
+    Origin.__init__ = _origin_init
+
     # DescribeTags names resource types as AWS does (elastic-ip, natgateway, vpc-flow-log); moto
     # 5.2.5 uses its own names, so a resource-type filter (amazon.aws ensure_ec2_tags) finds no tags.
     from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE
