@@ -84,7 +84,6 @@ analyzer:
 import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.accessanalyzer import (
     AnsibleAccessAnalyzerError,
@@ -94,6 +93,7 @@ from ansible_collections.cloudplatform.aws.plugins.module_utils.accessanalyzer i
     tag_resource,
     untag_resource,
 )
+from ansible_collections.cloudplatform.aws.plugins.module_utils.tag_sync import sync_tags
 
 
 def describe(analyzer):
@@ -109,18 +109,8 @@ def describe(analyzer):
 
 
 def update_tags(module, client, current):
-    if module.params["tags"] is None:
-        return False
-    to_add, to_remove = compare_aws_tags(current["tags"], module.params["tags"], module.params["purge_tags"])
-    if not (to_add or to_remove):
-        return False
-    if module.check_mode:
-        return True
-    if to_remove:
-        untag_resource(client, current["arn"], to_remove)
-    if to_add:
-        tag_resource(client, current["arn"], to_add)
-    return True
+    arn = current["arn"]
+    return sync_tags(module, current["tags"], lambda keys: untag_resource(client, arn, keys), lambda tags: tag_resource(client, arn, tags))
 
 
 def ensure_present(module, client, before):

@@ -135,7 +135,7 @@ distribution:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.cloudfront_oac import (
     AnsibleCloudFrontError,
@@ -149,6 +149,7 @@ from ansible_collections.cloudplatform.aws.plugins.module_utils.cloudfront_oac i
     update_distribution,
     wait_deployed,
 )
+from ansible_collections.cloudplatform.aws.plugins.module_utils.tag_sync import sync_tags
 
 _ORIGIN_ID = "s3-origin"
 _SPA_ERROR_CODES = (403, 404)
@@ -261,16 +262,13 @@ def update_settings(module, client, distribution, etag):
 
 
 def update_tags(module, client, arn, current):
-    to_add, to_remove = compare_aws_tags(current, wanted_tags(module.params), module.params["purge_tags"])
-    if not (to_add or to_remove):
-        return False
-    if module.check_mode:
-        return True
-    if to_remove:
-        untag_resource(client, arn, to_remove)
-    if to_add:
-        tag_resource(client, arn, ansible_dict_to_boto3_tag_list(to_add))
-    return True
+    return sync_tags(
+        module,
+        current,
+        lambda keys: untag_resource(client, arn, keys),
+        lambda tags: tag_resource(client, arn, ansible_dict_to_boto3_tag_list(tags)),
+        wanted=wanted_tags(module.params),
+    )
 
 
 def ensure_present(module, client, distribution, etag, before):

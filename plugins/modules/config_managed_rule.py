@@ -109,7 +109,7 @@ rule:
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.config_recorder import (
     AnsibleConfigRecorderError,
@@ -120,6 +120,7 @@ from ansible_collections.cloudplatform.aws.plugins.module_utils.config_recorder 
     tag_resource,
     untag_resource,
 )
+from ansible_collections.cloudplatform.aws.plugins.module_utils.tag_sync import sync_tags
 
 
 def settings(rule):
@@ -157,18 +158,9 @@ def describe(rule, tags):
 
 
 def update_tags(module, client, arn, current):
-    if module.params["tags"] is None:
-        return False
-    to_add, to_remove = compare_aws_tags(current, module.params["tags"], module.params["purge_tags"])
-    if not (to_add or to_remove):
-        return False
-    if module.check_mode:
-        return True
-    if to_remove:
-        untag_resource(client, arn, to_remove)
-    if to_add:
-        tag_resource(client, arn, ansible_dict_to_boto3_tag_list(to_add))
-    return True
+    return sync_tags(
+        module, current, lambda keys: untag_resource(client, arn, keys), lambda tags: tag_resource(client, arn, ansible_dict_to_boto3_tag_list(tags))
+    )
 
 
 def ensure_present(module, client, rule, before):

@@ -87,7 +87,6 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_id
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.guardduty import (
     AnsibleGuardDutyError,
@@ -99,6 +98,7 @@ from ansible_collections.cloudplatform.aws.plugins.module_utils.guardduty import
     untag_resource,
     update_detector,
 )
+from ansible_collections.cloudplatform.aws.plugins.module_utils.tag_sync import sync_tags
 
 
 def describe(detector_id, detector):
@@ -134,19 +134,10 @@ def update_settings(module, client, detector_id, current):
 
 
 def update_tags(module, client, detector_id, current):
-    if module.params["tags"] is None:
-        return False
-    to_add, to_remove = compare_aws_tags(current["tags"], module.params["tags"], module.params["purge_tags"])
-    if not (to_add or to_remove):
-        return False
-    if module.check_mode:
-        return True
-    arn = f"arn:{module.partition}:guardduty:{module.region}:{get_aws_account_id(module)}:detector/{detector_id}"
-    if to_remove:
-        untag_resource(client, arn, to_remove)
-    if to_add:
-        tag_resource(client, arn, to_add)
-    return True
+    def arn():
+        return f"arn:{module.partition}:guardduty:{module.region}:{get_aws_account_id(module)}:detector/{detector_id}"
+
+    return sync_tags(module, current["tags"], lambda keys: untag_resource(client, arn(), keys), lambda tags: tag_resource(client, arn(), tags))
 
 
 def planned(module):
