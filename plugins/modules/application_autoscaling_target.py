@@ -202,7 +202,7 @@ def update_policies(module, client, live):
 def state_view(target, policies):
     return {
         "scalable_target": camel_dict_to_snake_dict(target or {}),
-        "policies": [camel_dict_to_snake_dict(p) for _, p in sorted(policies.items())],
+        "policies": [camel_dict_to_snake_dict(policies[name]) for name in sorted(policies)],
     }
 
 

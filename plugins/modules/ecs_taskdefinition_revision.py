@@ -13,7 +13,7 @@ short_description: Register an ECS task definition revision only when it differs
 version_added: 0.1.0
 description:
   - Compares the wanted task definition with the latest C(ACTIVE) revision of its family (both
-    normalised: AWS-filled defaults, empty values and the order of environment variables and
+    normalised, so AWS-filled defaults, empty values and the order of environment variables and
     secrets do not count) and registers a new revision only when they differ.
   - Unlike M(community.aws.ecs_taskdefinition), task size, roles and network mode take part in the
     comparison, only the latest revision is considered (so a rollback to an older image registers a
