@@ -6,44 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
-name: monitoring_alarms
-short_description: Build the alarm catalogue, dashboard and log metric filters of an environment
-version_added: 0.1.0
-description:
-  - C(monitoring_alarms) turns the effective service list and the monitoring context (thresholds,
-    topics, ids of the ALB, cluster, database, cache, WAF) into the alarm catalogue of
-    decisions.md "Monitoring", one dict per alarm with the options of M(cloudplatform.aws.cloudwatch_alarm).
-  - C(monitoring_dashboard) builds the overview dashboard body from the same inputs.
-  - C(monitoring_metric_filters) lists the ERROR-count log metric filters, one per service.
-  - C(rds_max_connections) computes PostgreSQL's default C(max_connections) of an RDS instance class,
-    C(LEAST(DBInstanceClassMemory/9531392, 5000)).
-  - Adding a service to the inventory adds its alarms, widgets and filters with no other change.
-options:
-  _input:
-    description: The effective service list (C(cloudplatform_services_effective)), or the instance class for C(rds_max_connections).
-    type: raw
-    required: true
-  context:
-    description: The monitoring context the role builds (C(__monitoring_context)).
-    type: dict
-"""
-
-EXAMPLES = r"""
-- name: Show the alarm names
-  ansible.builtin.debug:
-    msg: "{{ cloudplatform_services_effective | cloudplatform.aws.monitoring_alarms(__monitoring_context) | map(attribute='name') }}"
-
-- name: Show the connection ceiling of a db.t3.medium
-  ansible.builtin.debug:
-    msg: "{{ 'db.t3.medium' | cloudplatform.aws.rds_max_connections }}"
-"""
-
-RETURN = r"""
-_value:
-  description: A list of alarm dicts, the dashboard body, a list of metric filters, or an integer.
-  type: raw
-"""
+"""Filters of the monitoring role; their documentation is in the sidecar YAML files beside this one."""
 
 import copy
 

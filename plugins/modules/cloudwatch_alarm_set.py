@@ -76,7 +76,7 @@ options:
         description:
           - The metric-data queries of a metric-math alarm, in the API's shape with snake_case keys
             (C(id), C(expression), C(label), C(return_data), C(period), C(metric_stat) with C(metric)
-            C({namespace, metric_name, dimensions: [{name, value}]}), C(period), C(stat)).
+            C(namespace), C(metric_name) and C(dimensions) as a list of C(name)/C(value) dicts, then C(period), C(stat)).
           - Exactly one query must have C(return_data=true).
         type: list
         elements: dict
@@ -445,6 +445,20 @@ class AlarmSet:
         return result
 
 
+def run(module, client):
+    check_alarms(module)
+    alarm_set = AlarmSet(module, client)
+    changed = alarm_set.converge()
+    result = dict(changed=changed, alarms=alarm_set.final_alarms(changed), **alarm_set.result)
+    if module._diff:
+        result["diff"] = dict(before=alarm_set.before, after=alarm_set.after)
+        touched = sorted(set(alarm_set.before) | set(alarm_set.after))
+        if touched:
+            # The unified diff shows only lines near a change: name the alarms in the headers.
+            result["diff"]["before_header"] = result["diff"]["after_header"] = "alarms " + ", ".join(touched)
+    return result
+
+
 def main():
     metric_spec = dict(
         namespace=dict(type="str", required=True),
@@ -481,18 +495,11 @@ def main():
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    check_alarms(module)
     client = module.client("cloudwatch")
     try:
-        alarm_set = AlarmSet(module, client)
-        changed = alarm_set.converge()
-        alarms = alarm_set.final_alarms(changed)
+        result = run(module, client)
     except CloudWatchError as e:
         module.fail_json_aws_error(e)
-
-    result = dict(changed=changed, alarms=alarms, **alarm_set.result)
-    if module._diff:
-        result["diff"] = dict(before=alarm_set.before, after=alarm_set.after)
     module.exit_json(**result)
 
 

@@ -152,6 +152,16 @@ def ensure_absent(module, client, current):
     return True, None
 
 
+def run(module, client):
+    current = read_dashboard(client, module.params["name"])
+    handler = ensure_present if module.params["state"] == "present" else ensure_absent
+    changed, after = handler(module, client, current)
+    result = dict(changed=changed, dashboard=after or {})
+    if module._diff:
+        result["diff"] = dict(before=(current or {}).get("body", {}), after=(after or {}).get("body", {}))
+    return result
+
+
 def main():
     argument_spec = dict(
         name=dict(type="str", required=True, aliases=["dashboard_name"]),
@@ -165,18 +175,9 @@ def main():
     )
     client = module.client("cloudwatch")
     try:
-        current = read_dashboard(client, module.params["name"])
-        handler = ensure_present if module.params["state"] == "present" else ensure_absent
-        changed, after = handler(module, client, current)
+        result = run(module, client)
     except CloudWatchError as e:
         module.fail_json_aws_error(e)
-
-    result = dict(changed=changed, dashboard=after or {})
-    if module._diff:
-        result["diff"] = dict(
-            before=(current or {}).get("body", {}),
-            after=(after or {}).get("body", {}),
-        )
     module.exit_json(**result)
 
 

@@ -100,6 +100,8 @@ duplicates:
   sample: []
 """
 
+import uuid
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.cloudwatch import (
@@ -145,7 +147,9 @@ def update_definition(module, client, current, desired):
     )
     if current:
         params["queryDefinitionId"] = current["query_definition_id"]
-    # botocore fills clientToken (an idempotency token) so a retried create is not doubled.
+    # One idempotency token for every retry of this call, so a create retried after a lost
+    # answer is not doubled.
+    params["clientToken"] = str(uuid.uuid4())
     desired["query_definition_id"] = put_query_definition(client, **params)
     return True
 
@@ -170,6 +174,21 @@ def diff_view(definition):
     return {key: definition[key] for key in ("name", "query_string", "log_group_names")}
 
 
+def run(module, client):
+    found = find_definitions(client, module.params["name"])
+    current = found[0] if found else None
+    handler = ensure_present if module.params["state"] == "present" else ensure_absent
+    changed, after = handler(module, client, current)
+    result = dict(
+        changed=changed,
+        query_definition=after or {},
+        duplicates=[d["query_definition_id"] for d in found[1:]],
+    )
+    if module._diff:
+        result["diff"] = dict(before=diff_view(current), after=diff_view(after))
+    return result
+
+
 def main():
     argument_spec = dict(
         name=dict(type="str", required=True),
@@ -184,20 +203,9 @@ def main():
     )
     client = module.client("logs")
     try:
-        found = find_definitions(client, module.params["name"])
-        current = found[0] if found else None
-        handler = ensure_present if module.params["state"] == "present" else ensure_absent
-        changed, after = handler(module, client, current)
+        result = run(module, client)
     except CloudWatchError as e:
         module.fail_json_aws_error(e)
-
-    result = dict(
-        changed=changed,
-        query_definition=after or {},
-        duplicates=[d["query_definition_id"] for d in found[1:]],
-    )
-    if module._diff:
-        result["diff"] = dict(before=diff_view(current), after=diff_view(after))
     module.exit_json(**result)
 
 

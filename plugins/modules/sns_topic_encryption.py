@@ -84,6 +84,23 @@ def update_key(module, client, current, desired):
     return True
 
 
+def run(module, client):
+    topic_arn = module.params["topic_arn"]
+    desired = module.params["kms_master_key_id"] if module.params["state"] == "present" else ""
+    attributes = get_topic_attributes(client, topic_arn)
+    if attributes is None:
+        module.fail_json(msg="topic_arn %r: no such SNS topic; create it first (community.aws.sns_topic)" % topic_arn)
+    current = attributes.get("KmsMasterKeyId", "")
+    changed = update_key(module, client, current, desired)
+    after = desired
+    if changed and not module.check_mode:
+        after = get_topic_attributes(client, topic_arn).get("KmsMasterKeyId", "")
+    result = dict(changed=changed, topic_arn=topic_arn, kms_master_key_id=after)
+    if module._diff:
+        result["diff"] = dict(before={"kms_master_key_id": current}, after={"kms_master_key_id": after})
+    return result
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -95,23 +112,10 @@ def main():
         supports_check_mode=True,
     )
     client = module.client("sns")
-    topic_arn = module.params["topic_arn"]
-    desired = module.params["kms_master_key_id"] if module.params["state"] == "present" else ""
     try:
-        attributes = get_topic_attributes(client, topic_arn)
-        if attributes is None:
-            module.fail_json(msg="topic_arn %r: no such SNS topic; create it first (community.aws.sns_topic)" % topic_arn)
-        current = attributes.get("KmsMasterKeyId", "")
-        changed = update_key(module, client, current, desired)
-        after = desired
-        if changed and not module.check_mode:
-            after = get_topic_attributes(client, topic_arn).get("KmsMasterKeyId", "")
+        result = run(module, client)
     except SNSError as e:
         module.fail_json_aws_error(e)
-
-    result = dict(changed=changed, topic_arn=topic_arn, kms_master_key_id=after)
-    if module._diff:
-        result["diff"] = dict(before={"kms_master_key_id": current}, after={"kms_master_key_id": after})
     module.exit_json(**result)
 
 
