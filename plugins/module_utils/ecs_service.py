@@ -43,7 +43,10 @@ def list_task_definition_arns(client, family, status="ACTIVE"):
     paginator = client.get_paginator("list_task_definitions")
     pages = paginator.paginate(familyPrefix=family, status=status, sort="DESC")
     arns = pages.build_full_result()["taskDefinitionArns"]
-    return [arn for arn in arns if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family]
+    mine = [arn for arn in arns if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family]
+    # Order by revision number here rather than trusting the server's sort, so "latest" never
+    # depends on how an endpoint orders its answer.
+    return sorted(mine, key=lambda arn: int(arn.rsplit(":", 1)[-1]), reverse=True)
 
 
 @ECSErrorHandler.list_error_handler("describe task definition")

@@ -230,3 +230,11 @@ def test_drifted_bounds_and_target_are_put_back(check_mode):
         stub.assert_no_pending_responses()
     assert result["changed"] is True
     assert result["scalable_target"]["max_capacity"] == 8
+
+
+def test_latest_revision_is_the_highest_number_whatever_the_answer_order():
+    ecs = client("ecs")
+    arns = [TD_ARN[:-1] + str(n) for n in (1, 10, 2)] + ["arn:aws:ecs:us-east-1:123456789012:task-definition/cloudplatform-prod-api-v2:99"]
+    with Stubber(ecs) as stub:
+        stub.add_response("list_task_definitions", {"taskDefinitionArns": arns})
+        assert td_module.list_task_definition_arns(ecs, "cloudplatform-prod-api") == [TD_ARN[:-1] + n for n in ("10", "2", "1")]
