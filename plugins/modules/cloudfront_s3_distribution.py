@@ -18,7 +18,7 @@ description:
     certificate, and a WAF web ACL. C(community.aws.cloudfront_distribution) supports only the
     legacy origin access identities.
   - The distribution is found by its comment, which is O(name). The module owns the whole
-    distribution configuration: settings it does not manage are reset to their defaults on update.
+    distribution configuration; settings it does not manage are reset to their defaults on update.
   - O(state=absent) disables the distribution, waits until the change is deployed and deletes it.
 author:
   - cloudplatform.aws contributors (@cloudplatform)
