@@ -621,7 +621,7 @@ class ReplicationGroupManager:
             ]
         if self.params.get("tags"):
             request["Tags"] = ansible_dict_to_boto3_tag_list(self.params["tags"])
-        self.after = {option: self.params.get(option) for option, _ in CREATE_PARAMETERS if option != "auth_token"}
+        self.after = {option: self.params.get(option) for option, _parameter in CREATE_PARAMETERS if option != "auth_token"}
         self.after.update(auth_token_enabled=bool(self.params.get("auth_token")), tags=self.params.get("tags") or {})
         if self.module.check_mode:
             return True
