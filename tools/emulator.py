@@ -38,6 +38,9 @@ EMULATOR_SETTINGS = {
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
     "MOTO_ECS_SERVICE_RUNNING": "2",
     "MOTO_ALLOW_NONEXISTENT_REGION": "false",
+    # An ACM certificate requested with DNS validation is issued after this many seconds (AWS
+    # issues once the validation records resolve; moto's default is 60).
+    "MOTO_ACM_VALIDATION_WAIT": "2",
 }
 
 FAKE_CREDENTIALS = {
