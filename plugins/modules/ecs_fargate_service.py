@@ -201,6 +201,9 @@ updated:
   sample: [taskDefinition]
 """
 
+import hashlib
+import json
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
@@ -357,8 +360,10 @@ def create(module, client):
     request.setdefault("desiredCount", 0)
     if params["tags"]:
         request["tags"] = [{"key": k, "value": v} for k, v in params["tags"].items()]
-    # A client token makes a retried CreateService (after a timeout) idempotent.
-    request["clientToken"] = ("%s-%s" % (params["cluster"].rsplit("/", 1)[-1], params["name"]))[:64]
+    # A retried CreateService (after a timeout) with the same request must not create twice; AWS
+    # accepts up to 36 characters. Hashing the request keeps a later re-creation (new task
+    # definition revision) from colliding with an old token.
+    request["clientToken"] = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:32]
     if not module.check_mode:
         create_service(client, **request)
 

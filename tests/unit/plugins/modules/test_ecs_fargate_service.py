@@ -238,3 +238,24 @@ def test_latest_revision_is_the_highest_number_whatever_the_answer_order():
     with Stubber(ecs) as stub:
         stub.add_response("list_task_definitions", {"taskDefinitionArns": arns})
         assert td_module.list_task_definition_arns(ecs, "cloudplatform-prod-api") == [TD_ARN[:-1] + n for n in ("10", "2", "1")]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_missing_service_is_created_with_every_setting(check_mode):
+    ecs = client("ecs")
+    sent = {}
+    ecs.meta.events.register("provide-client-params.ecs.CreateService", lambda params, **_: sent.update(params))
+    with Stubber(ecs) as stub:
+        stub.add_response("describe_services", {"services": [], "failures": [{"arn": NAME, "reason": "MISSING"}]})
+        if not check_mode:
+            stub.add_response("create_service", {"service": live_service()}, expected_params=None)
+            stub.add_response("describe_services", {"services": [live_service()], "failures": []})
+        result = service_module.ensure_present(FakeModule(service_params(), check_mode), ecs)
+        stub.assert_no_pending_responses()
+    assert result["changed"] is True
+    if not check_mode:
+        assert sent["desiredCount"] == 2 and sent["healthCheckGracePeriodSeconds"] == 60
+        assert sent["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+        assert sent["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
+        assert len(sent["clientToken"]) <= 36
+        assert "launchType" not in sent
