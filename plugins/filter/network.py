@@ -17,7 +17,7 @@ description:
   - The private (app) inbound return-traffic rule uses the ephemeral ports 1024-65535.
   - The data tier also gets Redis (6379) and ephemeral ports between the data subnets, in both
     directions, so cache replication across AZs is not dropped (003 allows only the app subnets).
-  - The result is in the list form of M(amazon.aws.ec2_vpc_nacl) C(ingress)/C(egress):
+  - The result is in the list form of M(amazon.aws.ec2_vpc_nacl) C(ingress) and C(egress), that is
     C([rule_no, protocol, action, cidr, icmp_type, icmp_code, port_from, port_to]).
 options:
   _input:
@@ -38,7 +38,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C({public: {ingress, egress}, app: {ingress, egress}, data: {ingress, egress}}).
+  description: "C({public: {ingress, egress}, app: {ingress, egress}, data: {ingress, egress}})."
   type: dict
 """
 
@@ -174,6 +174,149 @@ def vpc_facts(plan, subnet_ids, route_table_ids):
     }
 
 
+def _tags(resource):
+    tags = (resource or {}).get("tags") or {}
+    if isinstance(tags, list):
+        return {t.get("key", t.get("Key")): t.get("value", t.get("Value")) for t in tags}
+    return dict(tags)
+
+
+def _by_name(live):
+    return {_tags(item).get("Name"): item for item in live or []}
+
+
+def _pending_subnets(plan, live, tags, ids):
+    by_cidr = {s["cidr_block"]: s for s in live}
+    pending = []
+    for subnet in plan["subnets"]:
+        found = by_cidr.get(subnet["cidr"])
+        if (not found or found["availability_zone"] != subnet["az"] or found.get("map_public_ip_on_launch")
+                or _tags(found) != dict(tags, Name=subnet["name"], Tier=subnet["tier"])):
+            pending.append(subnet["name"])
+    return pending
+
+
+def _pending_eips(plan, live, tags, ids):
+    found = _by_name(live)
+    return [n["eip_name"] for n in plan["nat_gateways"] if _tags(found.get(n["eip_name"])) != dict(tags, Name=n["eip_name"])]
+
+
+def _pending_nats(plan, live, tags, ids):
+    by_subnet = {n["subnet_id"]: n for n in live if n.get("state") in ("pending", "available")}
+    return [n["name"] for n in plan["nat_gateways"]
+            if _tags(by_subnet.get(ids["subnets"].get(n["subnet"]))) != dict(tags, Name=n["name"])]
+
+
+def _routes(table):
+    return sorted((r.get("destination_cidr_block"), r.get("gateway_id") or r.get("nat_gateway_id"))
+                  for r in table.get("routes", []) if r.get("destination_cidr_block") and r.get("origin") == "CreateRoute")
+
+
+def _pending_route_tables(plan, live, tags, ids):
+    found = _by_name(live)
+    pending = []
+    for table in plan["route_tables"]:
+        current = found.get(table["name"])
+        target = {"igw": ids.get("igw"), "nat": ids["nats"].get(table["nat"])}.get(table["target"])
+        wanted_routes = [("0.0.0.0/0", target)] if table["target"] else []
+        wanted_subnets = sorted(ids["subnets"].get(name) for name in table["subnets"])
+        if (not current or _routes(current) != wanted_routes or _tags(current) != dict(tags, Name=table["name"], Tier=table["tier"])
+                or sorted(a.get("subnet_id") for a in current.get("associations", []) if a.get("subnet_id")) != wanted_subnets):
+            pending.append(table["name"])
+    return pending
+
+
+def _pending_nacls(plan, live, tags, ids):
+    found = _by_name(live)
+    pending = []
+    for tier, rules in ids["nacl_rules"].items():
+        name = "%s-nacl-%s" % (ids["prefix"], tier)
+        current = found.get(name)
+        wanted_subnets = sorted(ids["subnets"][s["name"]] for s in plan["subnets"] if s["tier"] == tier)
+        if (not current or _tags(current) != dict(tags, Name=name, Tier=tier) or sorted(current.get("subnets", [])) != wanted_subnets
+                or any(sorted(map(tuple, current.get(d, []))) != sorted(map(tuple, rules[d])) for d in ("ingress", "egress"))):
+            pending.append(tier)
+    return pending
+
+
+def _pending_endpoints(plan, live, tags, ids):
+    found = {e["service_name"]: e for e in live if e.get("state") in ("pending", "available", "Pending", "Available")}
+    pending = []
+    for service, spec in ids["endpoints"].items():
+        current = found.get("com.amazonaws.%s.%s" % (ids["region"], service))
+        if not current or _tags(current) != dict(tags, Name="%s-vpce-%s" % (ids["prefix"], service)):
+            pending.append(service)
+        elif spec["type"] == "Gateway" and sorted(current.get("route_table_ids", [])) != sorted(spec["route_table_ids"]):
+            pending.append(service)
+        elif spec["type"] == "Interface" and (sorted(current.get("subnet_ids", [])) != sorted(spec["subnet_ids"])
+                                              or sorted(g["group_id"] for g in current.get("groups", [])) != sorted(spec["security_group_ids"])):
+            pending.append(service)
+    return pending
+
+
+def _result_ids(results, key, path):
+    """From a registered loop: plan name -> id, for the items the module ran on."""
+    ids = {}
+    for result in results or []:
+        value = result
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value and not result.get("skipped"):
+            ids[result["item"][key]] = value
+    return ids
+
+
+def _endpoint_index(live, results, context):
+    found = {e["service_name"]: e["vpc_endpoint_id"] for e in live or [] if e.get("state") in ("pending", "available", "Pending", "Available")}
+    ids = {service: found.get("com.amazonaws.%s.%s" % (context["region"], service), "vpce-PLANNED") for service in context["services"]}
+    ids.update(_result_ids(results, "key", ("result", "vpc_endpoint_id")))
+    return ids
+
+
+def vpc_index(plan, kind, live, results=None, context=None):
+    """Plan name -> AWS id of one kind, from the module results where it ran, else from the *_info read."""
+    context = context or {}
+    if kind == "endpoints":
+        return _endpoint_index(live, results, context)
+    if kind == "subnets":
+        by_cidr = {s["cidr_block"]: s["id"] for s in live or []}
+        ids = {s["name"]: by_cidr.get(s["cidr"], "subnet-PLANNED") for s in plan["subnets"]}
+        ids.update(_result_ids(results, "name", ("subnet", "id")))
+    elif kind == "eips":
+        found = _by_name(live)
+        ids = {n["eip_name"]: found.get(n["eip_name"], {}).get("allocation_id") for n in plan["nat_gateways"]}
+        ids.update(_result_ids(results, "eip_name", ("allocation_id",)))
+    elif kind == "nat_gateways":
+        by_subnet = {n["subnet_id"]: n["nat_gateway_id"] for n in live or [] if n.get("state") in ("pending", "available")}
+        ids = {n["name"]: by_subnet.get(context.get("subnets", {}).get(n["subnet"]), "nat-PLANNED") for n in plan["nat_gateways"]}
+        ids.update(_result_ids(results, "name", ("nat_gateway_id",)))
+    elif kind == "route_tables":
+        found = _by_name(live)
+        ids = {t["name"]: found.get(t["name"], {}).get("id", "rtb-PLANNED") for t in plan["route_tables"]}
+        ids.update(_result_ids(results, "name", ("route_table", "id")))
+    else:
+        raise AnsibleFilterError("vpc_index: kind %r; expected subnets, eips, nat_gateways, route_tables or endpoints" % (kind,))
+    return ids
+
+
+PENDING = {
+    "subnets": _pending_subnets, "eips": _pending_eips, "nat_gateways": _pending_nats,
+    "route_tables": _pending_route_tables, "nacls": _pending_nacls, "endpoints": _pending_endpoints,
+}
+
+
+def vpc_pending(plan, kind, live, tags, ids=None):
+    """Names of the planned resources of one kind whose live state differs from the plan.
+
+    The role calls the (slow, one process per item) stock module only for these, after one *_info
+    read of the kind; everything already converged is skipped.
+    """
+    if kind not in PENDING:
+        raise AnsibleFilterError("vpc_pending: kind %r; expected one of %s" % (kind, ", ".join(sorted(PENDING))))
+    return PENDING[kind](plan, live or [], dict(tags or {}), ids or {})
+
+
 class FilterModule(object):
     def filters(self):
-        return {"nacl_rules": nacl_rules, "vpc_plan": vpc_plan, "vpc_facts": vpc_facts}
+        return {"nacl_rules": nacl_rules, "vpc_plan": vpc_plan, "vpc_facts": vpc_facts, "vpc_pending": vpc_pending,
+                "vpc_index": vpc_index}

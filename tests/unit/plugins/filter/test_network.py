@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cloudplatform.aws.plugins.filter.network import nacl_rules, vpc_facts, vpc_plan
+from ansible_collections.cloudplatform.aws.plugins.filter.network import nacl_rules, vpc_facts, vpc_index, vpc_pending, vpc_plan
 
 PLAN = {
     "public": ["10.2.1.0/24", "10.2.2.0/24", "10.2.3.0/24"],
@@ -110,3 +110,78 @@ def test_vpc_facts_groups_ids_by_tier_in_az_order():
     assert facts["subnet_ids"]["data"] == ["subnet-cp-subnet-data-a", "subnet-cp-subnet-data-b", "subnet-cp-subnet-data-c"]
     assert facts["subnets"]["app"][1] == {"id": "subnet-cp-subnet-app-b", "cidr": "10.2.12.0/24", "az": "us-east-1b"}
     assert facts["route_table_ids"] == {"public": ["rtb-cp-rt-public"], "app": ["rtb-cp-rt-app-%s" % x for x in "abc"], "data": ["rtb-cp-rt-data"]}
+
+
+TAGS = {"Project": "cp", "Environment": "local"}
+
+
+def _live_subnets(plan):
+    return [{"id": "subnet-%d" % i, "cidr_block": s["cidr"], "availability_zone": s["az"], "map_public_ip_on_launch": False,
+             "tags": dict(TAGS, Name=s["name"], Tier=s["tier"])} for i, s in enumerate(plan["subnets"])]
+
+
+def test_vpc_pending_subnets_lists_missing_and_drifted_only():
+    plan = vpc_plan(PLAN, AZS, "cp", "per_az")
+    live = _live_subnets(plan)
+    assert vpc_pending(plan, "subnets", live, TAGS) == []
+    live[0]["tags"]["Owner"] = "someone"
+    live[1]["map_public_ip_on_launch"] = True
+    del live[2]
+    assert vpc_pending(plan, "subnets", live, TAGS) == ["cp-subnet-public-a", "cp-subnet-public-b", "cp-subnet-public-c"]
+
+
+def test_vpc_index_prefers_module_results_over_the_read():
+    plan = vpc_plan(PLAN, AZS, "cp", "single")
+    live = _live_subnets(plan)[1:]
+    results = [{"item": plan["subnets"][0], "subnet": {"id": "subnet-new"}}, {"item": plan["subnets"][1], "skipped": True}]
+    ids = vpc_index(plan, "subnets", live, results)
+    assert ids["cp-subnet-public-a"] == "subnet-new" and ids["cp-subnet-public-b"] == "subnet-1"
+
+
+def test_vpc_pending_nats_and_route_tables_follow_the_live_ids():
+    plan = vpc_plan(PLAN, AZS, "cp", "single")
+    subnet_ids = {s["name"]: "subnet-" + s["name"] for s in plan["subnets"]}
+    nats = [{"nat_gateway_id": "nat-1", "subnet_id": subnet_ids["cp-subnet-public-a"], "state": "available", "tags": dict(TAGS, Name="cp-nat-a")}]
+    assert vpc_pending(plan, "nat_gateways", nats, TAGS, {"subnets": subnet_ids}) == []
+    assert vpc_pending(plan, "nat_gateways", [dict(nats[0], state="deleted")], TAGS, {"subnets": subnet_ids}) == ["cp-nat-a"]
+    nat_ids = vpc_index(plan, "nat_gateways", nats, [], {"subnets": subnet_ids})
+    assert nat_ids == {"cp-nat-a": "nat-1"}
+    table = {"id": "rtb-app", "tags": dict(TAGS, Name="cp-rt-app", Tier="app"),
+             "routes": [{"destination_cidr_block": "10.2.0.0/16", "gateway_id": "local", "origin": "CreateRouteTable"},
+                        {"destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1", "origin": "CreateRoute"},
+                        {"destination_prefix_list_id": "pl-s3", "gateway_id": "vpce-1", "origin": "CreateRoute"}],
+             "associations": [{"subnet_id": subnet_ids["cp-subnet-app-%s" % x]} for x in "abc"]}
+    context = {"subnets": subnet_ids, "nats": nat_ids, "igw": "igw-1"}
+    assert "cp-rt-app" not in vpc_pending(plan, "route_tables", [table], TAGS, context)
+    table["routes"][1]["nat_gateway_id"] = "nat-old"
+    assert "cp-rt-app" in vpc_pending(plan, "route_tables", [table], TAGS, context)
+
+
+def test_vpc_pending_nacls_compares_entries_subnets_and_tags():
+    plan = vpc_plan(PLAN, AZS, "cp", "per_az")
+    subnet_ids = {s["name"]: "subnet-" + s["name"] for s in plan["subnets"]}
+    rules = nacl_rules("10.2.0.0/16", PLAN)
+    live = [{"tags": dict(TAGS, Name="cp-nacl-%s" % tier, Tier=tier), "ingress": rules[tier]["ingress"], "egress": rules[tier]["egress"],
+             "subnets": [subnet_ids[s["name"]] for s in plan["subnets"] if s["tier"] == tier]} for tier in ("public", "app", "data")]
+    context = {"subnets": subnet_ids, "nacl_rules": rules, "prefix": "cp"}
+    assert vpc_pending(plan, "nacls", live, TAGS, context) == []
+    live[2]["ingress"] = live[2]["ingress"][:-1]
+    assert vpc_pending(plan, "nacls", live, TAGS, context) == ["data"]
+
+
+def test_vpc_pending_endpoints_and_their_ids():
+    plan = vpc_plan(PLAN, AZS, "cp", "single")
+    specs = {"s3": {"type": "Gateway", "route_table_ids": ["rtb-1", "rtb-2"]},
+             "sts": {"type": "Interface", "subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"]}}
+    live = [{"vpc_endpoint_id": "vpce-s3", "service_name": "com.amazonaws.us-east-1.s3", "state": "available", "route_table_ids": ["rtb-2", "rtb-1"],
+             "tags": [{"key": k, "value": v} for k, v in dict(TAGS, Name="cp-vpce-s3").items()]},
+            {"vpc_endpoint_id": "vpce-sts", "service_name": "com.amazonaws.us-east-1.sts", "state": "deleted", "subnet_ids": ["subnet-1"],
+             "groups": [{"group_id": "sg-1"}], "tags": dict(TAGS, Name="cp-vpce-sts")}]
+    context = {"endpoints": specs, "region": "us-east-1", "prefix": "cp"}
+    assert vpc_pending(plan, "endpoints", live, TAGS, context) == ["sts"]
+    assert vpc_index(plan, "endpoints", live, [], {"services": ["s3", "sts"], "region": "us-east-1"}) == {"s3": "vpce-s3", "sts": "vpce-PLANNED"}
+
+
+def test_vpc_pending_rejects_an_unknown_kind():
+    with pytest.raises(AnsibleFilterError, match="vpc_pending: kind 'vpcs'"):
+        vpc_pending({}, "vpcs", [], {})
