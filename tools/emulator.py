@@ -263,6 +263,12 @@ def serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import WSGIRequestHandler, run_simple
 
     _align_with_aws()
+    # No Docker on the test bench: Lambda functions are stored and described but never run, and an
+    # invoke (Secrets Manager's rotation steps, EventBridge targets) gets moto's fixed answer
+    # instead of failing inside the Docker client.
+    from moto.core.models import default_user_config
+
+    default_user_config["lambda"] = {"use_docker": False}
     import emulator_ecs
 
     emulator_ecs.apply()

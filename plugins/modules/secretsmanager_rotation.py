@@ -99,7 +99,7 @@ rotation:
     next_rotation_date: "2026-12-22T00:00:00+00:00"
 secret_arn:
   description: ARN of the secret.
-  returned: always
+  returned: when the secret exists
   type: str
 """
 
@@ -164,6 +164,16 @@ def planned_view(module, before):
                 RotationRules=dict(before["RotationRules"], **desired_rules(module.params)))
 
 
+def missing(module):
+    """No secret: nothing to cancel; in check mode it may be created by an earlier task."""
+    if module.params["state"] == "absent":
+        module.exit_json(changed=False, secret_arn=None, rotation={}, diff=dict(before={}, after={}))
+    if module.check_mode:
+        module.warn("secret_id: %s does not exist yet; its rotation would be configured once it is created" % module.params["secret_id"])
+        module.exit_json(changed=True, secret_arn=None, rotation={}, diff=dict(before={}, after={}))
+    module.fail_json(msg="secret_id: %s does not exist; expected the name or ARN of an existing secret" % module.params["secret_id"])
+
+
 def main():
     argument_spec = dict(
         secret_id=dict(type="str", required=True),
@@ -191,7 +201,7 @@ def main():
     try:
         secret = sr.describe_secret(client, params["secret_id"])
         if secret is None:
-            module.fail_json(msg="secret_id: %s does not exist; expected the name or ARN of an existing secret" % params["secret_id"])
+            missing(module)
         before = rotation_view(secret)
         if params["state"] == "present":
             changed = update_rotation(module, client, secret)

@@ -87,3 +87,148 @@ def test_publisher_reports_1500_items_of_a_real_tls_redis(redis_server, aws, mon
     # Two running tasks (the emulator reports MOTO_ECS_SERVICE_RUNNING for every service).
     running = ecs.describe_services(cluster="pubtest", services=["pubtest-worker"])["services"][0]["runningCount"]
     assert values["backlogpertask"] == [1500.0 / running]
+
+
+# --- The roles, converged against upstream resources created here -------------------------------
+
+TEST_ENV = "qdtest"
+TEST_PREFIX = f"cloudplatform-{TEST_ENV}"
+SERVICES = ("ingest", "api", "worker")
+
+
+def create_upstream(aws) -> dict:
+    """What kms, vpc, security_groups, secrets, rds, elasticache and ecs_* publish, made directly."""
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.77.{11 + i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("abc")]
+    redis_sg = ec2.create_security_group(GroupName=f"{TEST_PREFIX}-sg-redis", Description="redis", VpcId=vpc)["GroupId"]
+    key_arn = aws("kms").create_key(Description="qdtest")["KeyMetadata"]["Arn"]
+    sm = aws("secretsmanager")
+    values = {
+        "database_credentials": {"username": "platform", "password": "initial-db-password-0001", "host": "db", "port": 5432},
+        "redis_auth_token": {"token": "initial-redis-token-00000001"},
+        "jwt_secret": {"secret": "initial-jwt-secret-000000001"},
+    }
+    paths = {"database_credentials": "database/credentials", "redis_auth_token": "redis/auth-token", "jwt_secret": "app/jwt-secret"}
+    secret_arns = {name: sm.create_secret(Name=f"/{TEST_ENV}/{paths[name]}", KmsKeyId=key_arn, SecretString=json.dumps(value))["ARN"]
+                   for name, value in values.items()}
+    aws("rds").create_db_instance(DBInstanceIdentifier=f"{TEST_PREFIX}-rds-postgres", Engine="postgres", DBInstanceClass="db.t3.micro",
+                                  MasterUsername="platform", MasterUserPassword=values["database_credentials"]["password"], AllocatedStorage=20)
+    group = aws("elasticache").create_replication_group(
+        ReplicationGroupId=f"{TEST_PREFIX}-redis", ReplicationGroupDescription="qdtest", Engine="redis", CacheNodeType="cache.t3.micro",
+        NumCacheClusters=1, TransitEncryptionEnabled=True, AuthToken=values["redis_auth_token"]["token"])["ReplicationGroup"]
+    ecs = aws("ecs")
+    cluster = ecs.create_cluster(clusterName=f"{TEST_PREFIX}-ecs-cluster")["cluster"]
+    ecs.register_task_definition(family=f"{TEST_PREFIX}-app", containerDefinitions=[{"name": "app", "image": "app", "memory": 128}])
+    services = {}
+    for name in SERVICES:
+        svc = ecs.create_service(cluster=cluster["clusterName"], serviceName=f"{TEST_PREFIX}-{name}", taskDefinition=f"{TEST_PREFIX}-app",
+                                 desiredCount=2)["service"]
+        services[name] = {"name": svc["serviceName"], "arn": svc["serviceArn"]}
+    return {
+        "cloudplatform_environment": TEST_ENV,
+        "cloudplatform_kms_key_arn": key_arn,
+        "cloudplatform_vpc_id": vpc,
+        "cloudplatform_subnet_ids": {"public": [], "app": subnets, "data": []},
+        "cloudplatform_security_group_ids": {"redis": redis_sg},
+        "cloudplatform_secret_arns": secret_arns,
+        "cloudplatform_rds": {"identifier": f"{TEST_PREFIX}-rds-postgres"},
+        "cloudplatform_redis": {"id": group["ReplicationGroupId"], "primary_endpoint": "redis.qdtest.internal", "port": 6379},
+        "cloudplatform_ecs_cluster": {"name": cluster["clusterName"], "arn": cluster["clusterArn"]},
+        "cloudplatform_ecs_services": services,
+    }
+
+
+@pytest.fixture(scope="module")
+def converged(aws, run_playbook):
+    facts = create_upstream(aws)
+    first = run_playbook("site.yml", "inventories/local", facts, ["--tags", "queue_depth,secret_rotation"])
+    assert first.rc == 0, first.output[-4000:]
+    second = run_playbook("site.yml", "inventories/local", facts, ["--tags", "queue_depth,secret_rotation"])
+    return facts, first, second
+
+
+def alarm_by_name(aws, name):
+    alarms = aws("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    assert len(alarms) == 1, name
+    return alarms[0]
+
+
+def test_worker_scales_on_its_queue_with_the_issue_thresholds(converged, aws):
+    facts, _first, _second = converged
+    resource = f"service/{facts['cloudplatform_ecs_cluster']['name']}/{TEST_PREFIX}-worker"
+    aas = aws("application-autoscaling")
+    targets = aas.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource])["ScalableTargets"]
+    assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets] == [(2, 20)]
+    policies = {p["PolicyName"]: p for p in aas.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"]}
+    out_policy, in_policy = policies[f"{TEST_PREFIX}-worker-queue-out"], policies[f"{TEST_PREFIX}-worker-queue-in"]
+    assert out_policy["StepScalingPolicyConfiguration"]["StepAdjustments"][0]["ScalingAdjustment"] > 0
+    assert in_policy["StepScalingPolicyConfiguration"]["StepAdjustments"][0]["ScalingAdjustment"] < 0
+
+    out_alarm = alarm_by_name(aws, f"{TEST_PREFIX}-worker-queue-out")
+    in_alarm = alarm_by_name(aws, f"{TEST_PREFIX}-worker-queue-in")
+    assert (out_alarm["Threshold"], out_alarm["ComparisonOperator"]) == (1000.0, "GreaterThanThreshold")
+    assert (in_alarm["Threshold"], in_alarm["ComparisonOperator"]) == (100.0, "LessThanThreshold")
+    assert out_alarm["AlarmActions"] == [out_policy["PolicyARN"]]
+    assert in_alarm["AlarmActions"] == [in_policy["PolicyARN"]]
+    for alarm in (out_alarm, in_alarm):
+        assert (alarm["Namespace"], alarm["MetricName"]) == ("Cloudplatform/Queues", "QueueDepth")
+        assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {"Environment": TEST_ENV, "Service": "worker", "Queue": QUEUE}
+        assert alarm["TreatMissingData"] == "notBreaching"
+    # Only the worker has a queue: the APIs keep their CPU/memory scaling only.
+    api = aas.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource.replace("-worker", "-api"))["ScalingPolicies"]
+    assert not [p for p in api if "queue" in p["PolicyName"]]
+
+
+def test_publisher_function_role_group_and_schedule(converged, aws):
+    facts, _first, _second = converged
+    function = aws("lambda").get_function(FunctionName=f"{TEST_PREFIX}-lambda-queue-depth")["Configuration"]
+    assert function["Runtime"].startswith("python3.")
+    assert sorted(function["VpcConfig"]["SubnetIds"]) == sorted(facts["cloudplatform_subnet_ids"]["app"])
+    env = function["Environment"]["Variables"]
+    assert json.loads(env["QUEUES"]) == [{"service": "worker", "ecs_service": f"{TEST_PREFIX}-worker", "queue": QUEUE, "type": "list", "group": ""}]
+    assert env["REDIS_SECRET_ID"] == facts["cloudplatform_secret_arns"]["redis_auth_token"]
+
+    ec2 = aws("ec2")
+    group = ec2.describe_security_groups(GroupIds=function["VpcConfig"]["SecurityGroupIds"])["SecurityGroups"][0]
+    assert group["IpPermissions"] == []
+    egress = {(r["FromPort"], tuple(g["GroupId"] for g in r.get("UserIdGroupPairs", [])), tuple(c["CidrIp"] for c in r.get("IpRanges", [])))
+              for r in group["IpPermissionsEgress"]}
+    assert egress == {(6379, (facts["cloudplatform_security_group_ids"]["redis"],), ()), (443, (), ("0.0.0.0/0",))}
+
+    iam = aws("iam")
+    role_name = function["Role"].rsplit("/", 1)[-1]
+    policy = iam.get_role_policy(RoleName=role_name, PolicyName="queue-depth-publisher")["PolicyDocument"]
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert statements["PublishQueueMetrics"]["Condition"] == {"StringEquals": {"cloudwatch:namespace": "Cloudplatform/Queues"}}
+    assert statements["ReadRedisAuthToken"]["Resource"] == facts["cloudplatform_secret_arns"]["redis_auth_token"]
+    assert statements["CountRunningConsumers"]["Resource"] == [facts["cloudplatform_ecs_services"]["worker"]["arn"]]
+    assert statements["DecryptTheTokenThroughSecretsManager"]["Resource"] == facts["cloudplatform_kms_key_arn"]
+
+    events = aws("events")
+    rule = events.describe_rule(Name=f"{TEST_PREFIX}-rule-queue-depth")
+    assert rule["ScheduleExpression"] == "rate(1 minute)"
+    unqualified = ":".join(function["FunctionArn"].split(":")[:7])
+    assert [t["Arn"] for t in events.list_targets_by_rule(Rule=rule["Name"])["Targets"]] == [unqualified]
+    permission = json.loads(aws("lambda").get_policy(FunctionName=function["FunctionName"])["Policy"])["Statement"]
+    assert [(s["Principal"], s["Condition"]["ArnLike"]["AWS:SourceArn"]) for s in permission] == [({"Service": "events.amazonaws.com"}, rule["Arn"])]
+
+
+def test_rotation_schedules_of_the_prod_shape(converged, aws):
+    facts, _first, _second = converged
+    sm = aws("secretsmanager")
+    arns = facts["cloudplatform_secret_arns"]
+    database, jwt, redis = (sm.describe_secret(SecretId=arns[name]) for name in ("database_credentials", "jwt_secret", "redis_auth_token"))
+    rotator = aws("lambda").get_function(FunctionName=f"{TEST_PREFIX}-lambda-secret-rotator")["Configuration"]["FunctionArn"]
+    rotator = ":".join(rotator.split(":")[:7])
+    assert (database["RotationEnabled"], database["RotationLambdaARN"], database["RotationRules"]["AutomaticallyAfterDays"]) == (True, rotator, 30)
+    assert (jwt["RotationEnabled"], jwt["RotationLambdaARN"], jwt["RotationRules"]["AutomaticallyAfterDays"]) == (True, rotator, 90)
+    assert not redis.get("RotationEnabled")
+
+
+def test_second_converge_makes_no_write_call(converged):
+    _facts, _first, second = converged
+    assert second.rc == 0, second.output[-4000:]
+    assert "changed=0" in second.output
+    assert second.write_summary() == []
