@@ -120,3 +120,13 @@ def test_interrupted_converge_leaves_exactly_the_planned_nat_gateways_and_eips(c
     assert nat_allocations == {state["eips"][0]["AllocationId"]}
     # No untagged Elastic IP was left behind by the interrupted run either.
     assert all({t["Key"] for t in a.get("Tags", [])} >= {"Name"} for a in all_eips), all_eips
+
+
+def test_check_mode_on_a_fresh_environment_plans_without_writing(run_playbook):
+    # prod has never been converged in this emulator: check mode must plan, publish placeholder
+    # facts and write nothing.
+    run = run_playbook("site.yml", "inventories/prod", args=[*TAGS, "--check"])
+    assert run.rc == 0, run.output[-5000:]
+    assert run.writes == [], run.write_summary()
+    assert "Publish placeholder network facts" in run.output
+    assert recap_changed(run.output) > 0
