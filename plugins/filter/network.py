@@ -226,6 +226,14 @@ def _pending_route_tables(plan, live, tags, ids):
     return pending
 
 
+def _entry_key(entry):
+    # ec2_vpc_nacl_info lists protocol "all" with ports 0-65535; the ports mean nothing there.
+    entry = list(entry) + [None] * (8 - len(entry))
+    if entry[1] in ("all", "-1", -1):
+        entry[1], entry[6], entry[7] = "all", None, None
+    return tuple(entry)
+
+
 def _pending_nacls(plan, live, tags, ids):
     found = _by_name(live)
     pending = []
@@ -234,7 +242,7 @@ def _pending_nacls(plan, live, tags, ids):
         current = found.get(name)
         wanted_subnets = sorted(ids["subnets"][s["name"]] for s in plan["subnets"] if s["tier"] == tier)
         if (not current or _tags(current) != dict(tags, Name=name, Tier=tier) or sorted(current.get("subnets", [])) != wanted_subnets
-                or any(sorted(map(tuple, current.get(d, []))) != sorted(map(tuple, rules[d])) for d in ("ingress", "egress"))):
+                or any(sorted(map(_entry_key, current.get(d, []))) != sorted(map(_entry_key, rules[d])) for d in ("ingress", "egress"))):
             pending.append(tier)
     return pending
 
