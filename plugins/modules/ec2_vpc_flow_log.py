@@ -83,10 +83,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports the creation, replacement, tag change or deletion it would make, without making it.
   diff_mode:
     support: full
+    description: Shows the flow log's resource, destination, immutable attributes and tags before and after.
   platform:
+    support: full
     platforms: aws
+    description: Runs against the Amazon EC2 API.
 notes:
   - With O(state=absent) and no destination (neither O(log_group_name) nor O(log_destination)),
     every flow log of O(resource_id) is deleted.
