@@ -27,7 +27,7 @@ description:
     until they are stable, so every task uses the new value.
   - 5. B(finalize) - for ElastiCache, C(AuthTokenUpdateStrategy=SET) drops the old token; then the
     helper labels are removed.
-  - An interrupted run resumes where it stopped: the labels on the versions tell which steps are
+  - An interrupted run resumes where it stopped, because the labels on the versions tell which steps are
     done. A run with nothing due (no O(force), the current value younger than O(max_age_days), no
     rotation in progress) makes no write call.
   - No secret value is ever returned or logged.
@@ -50,7 +50,7 @@ options:
     description: Rotate when the current value is at least this many days old. Unset means only on O(force).
     type: int
   value_length:
-    description: Length of the new random value (letters, digits, C(-) and C(_); 16-128).
+    description: Length of the new random value (letters and digits; 16-128).
     type: int
     default: 40
   apply_to:
@@ -140,6 +140,7 @@ versions:
 import datetime
 import json
 import secrets
+import string
 import time
 import uuid
 
@@ -153,6 +154,7 @@ PENDING = "AWSPENDING"
 ROTATING = "CLOUDPLATFORM_ROTATING"
 APPLIED = "CLOUDPLATFORM_APPLIED"
 POLL_SECONDS = 15
+ALPHABET = string.ascii_letters + string.digits
 
 
 class RotationFailure(Exception):
@@ -202,9 +204,15 @@ def load_json(value, module):
     return data
 
 
+def random_value(length):
+    # Letters and digits only: every target accepts them (ElastiCache AUTH tokens allow few
+    # punctuation characters, RDS passwords exclude / @ " and spaces).
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
 def stage(module, client):
     current = load_json(sr.get_secret_value(client, module.params["secret_id"], stage=CURRENT)["SecretString"], module)
-    current[module.params["key"]] = secrets.token_urlsafe(module.params["value_length"])[:module.params["value_length"]]
+    current[module.params["key"]] = random_value(module.params["value_length"])
     token = str(uuid.uuid4())
     sr.put_secret_value(client, module.params["secret_id"], token, json.dumps(current), [PENDING, ROTATING])
     return token

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import secrets
+import string
 
 import boto3
 
@@ -55,7 +56,8 @@ def create_secret(client, arn, token, settings):
     except client.exceptions.ResourceNotFoundException:
         pass
     value = read_json(client, arn, VersionStage="AWSCURRENT")
-    value[settings["key"]] = secrets.token_urlsafe(VALUE_LENGTH)[:VALUE_LENGTH]
+    # Letters and digits only: accepted by RDS passwords and every JWT library.
+    value[settings["key"]] = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(VALUE_LENGTH))
     client.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString=json.dumps(value), VersionStages=["AWSPENDING"])
 
 

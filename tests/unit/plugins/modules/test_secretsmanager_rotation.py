@@ -244,3 +244,9 @@ def test_a_failed_deployment_stops_the_rotation():
     failed = {"serviceName": "w", "deployments": [{"status": "PRIMARY", "rolloutState": "FAILED"}]}
     with pytest.raises(rotate_value.RotationFailure, match="deployment of w failed"):
         rotate_value.services_stable([failed])
+
+
+def test_new_values_use_letters_and_digits_only():
+    token = rotate_value.random_value(64)
+    assert len(token) == 64
+    assert token.isalnum() and token.isascii()
