@@ -38,7 +38,7 @@ options:
       - Keys of the JSON value generated at random once, each mapped to its generation rules, a
         dict with C(length) (int, default 32), C(exclude_characters) (str), C(exclude_punctuation),
         C(exclude_numbers), C(exclude_uppercase), C(exclude_lowercase) (bool, default false) and
-        C(require_each_included_type) (bool, default true: at least one character of every class
+        C(require_each_included_type) (bool, default true, at least one character of every class
         not excluded).
       - Values use printable ASCII without the space.
     type: dict
