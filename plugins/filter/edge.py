@@ -15,7 +15,7 @@ description:
     the 32 characters ELB allows are cut and end in a hash of the full name, so they stay unique
     and stable.
   - One listener rule per path pattern, in service-list order. The priority of the rule for the
-    j-th path (from 1) of the i-th service with a port (from 1) is C(i * 100 + j): it never
+    j-th path (from 1) of the i-th service with a port (from 1) is C(i * 100 + j), so it never
     changes when another service adds or drops paths, and the order of the service list decides
     which of two overlapping patterns wins.
 options:

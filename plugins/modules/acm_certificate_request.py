@@ -17,7 +17,7 @@ description:
     only imports certificates.
   - A certificate is found by its C(Name) tag (O(name)), its domain name and its alternative
     names, so a re-run, also after an interrupted run, reuses it instead of requesting another.
-    A certificate's names cannot change: other names request a new certificate.
+    A certificate's names cannot change, so other names request a new certificate.
   - Returns the DNS records ACM wants for validation (RV(certificate.domain_validation_options));
     create them (for example with C(amazon.aws.route53)) so ACM can issue and renew the certificate.
 author:

@@ -15,7 +15,7 @@ description:
   - Creates, updates or deletes an Amazon ECS cluster.
   - Unlike C(community.aws.ecs_cluster) it manages the cluster settings (Container Insights) and the
     tags, and compares each aspect with the live cluster so an unchanged cluster gets no write call.
-  - An option left unset is not managed: the live value stays as it is.
+  - An option left unset is not managed, the live value stays as it is.
 author:
   - cloudplatform.aws contributors (@cloudplatform)
 options:

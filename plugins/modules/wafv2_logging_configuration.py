@@ -38,8 +38,8 @@ options:
     elements: str
   redacted_fields:
     description:
-      - Request parts left out of the logs, in the API's C(FieldToMatch) shape with snake_case keys,
-        for example C({single_header: {name: authorization}}), C({query_string: {}}), C({uri_path: {}}).
+      - "Request parts left out of the logs, in the API's C(FieldToMatch) shape with snake_case keys,
+        for example C({single_header: {name: authorization}}), C({query_string: {}}), C({uri_path: {}})."
     type: list
     elements: dict
     default: []
