@@ -207,7 +207,7 @@ def load_json(value, module):
 def random_value(length):
     # Letters and digits only: every target accepts them (ElastiCache AUTH tokens allow few
     # punctuation characters, RDS passwords exclude / @ " and spaces).
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(ALPHABET) for _position in range(length))
 
 
 def stage(module, client):
