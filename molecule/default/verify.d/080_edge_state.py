@@ -32,6 +32,7 @@ def ecr(prefix):
             "rules": sorted((r["selection"]["tagStatus"], r["selection"]["countType"], r["selection"]["countNumber"],
                              r["action"]["type"]) for r in policy["rules"]),
             "uri": repo["repositoryUri"],
+            "tags": {t["Key"]: t["Value"] for t in api.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]},
         }
     return out
 
