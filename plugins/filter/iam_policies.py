@@ -28,7 +28,8 @@ options:
       - C(partition), C(region), C(account), C(kms_key_arn), C(secret_arns) (name to ARN),
         C(default_secrets), C(ecr_repository_prefix), C(log_group_prefix), C(cluster_name),
         C(service_name_prefix), C(metric_namespace), C(service_buckets) (service to list of
-        object ARNs, e.g. arn:aws:s3:::bucket/prefix/*), C(task_role_arns) (service to ARN),
+        object ARNs, e.g. arn:aws:s3:::bucket/prefix/*), C(service_functions) (service to
+        list of Lambda function ARNs it may invoke), C(task_role_arns) (service to ARN),
         C(task_execution_role_arn).
     type: dict
     required: true
@@ -109,6 +110,9 @@ def task_policy(service, ctx):
         _statement("PutMetricDataHasNoResourceScope", ["cloudwatch:PutMetricData"], "*",
                    {"StringEquals": {"cloudwatch:namespace": ctx["metric_namespace"]}}),
     ]
+    functions = (ctx.get("service_functions") or {}).get(service["name"]) or []
+    if functions:
+        statements.append(_statement("InvokeOwnFunctions", ["lambda:InvokeFunction"], sorted(functions)))
     buckets = (ctx.get("service_buckets") or {}).get(service["name"]) or []
     if buckets:
         statements.append(_statement("ReadWriteOwnObjects", ["s3:GetObject", "s3:PutObject"], sorted(buckets)))

@@ -116,6 +116,6 @@ def generate_value(spec):
         raise ValueError("length %d is shorter than the %d required character classes" % (length, len(classes)))
     rng = secrets.SystemRandom()
     while True:
-        value = "".join(rng.choice(alphabet) for _ in range(length))
+        value = "".join(rng.choices(alphabet, k=length))
         if not require_each or all(any(c in chars for c in value) for chars in classes):
             return value

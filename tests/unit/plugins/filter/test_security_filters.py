@@ -66,6 +66,7 @@ CONTEXT = {
     "ecr_repository_prefix": "cp-dev", "log_group_prefix": "/ecs/cp-dev", "cluster_name": "cp-dev-ecs-cluster",
     "service_name_prefix": "cp-dev", "metric_namespace": "Cloudplatform/Queues",
     "service_buckets": {"api": ["arn:aws:s3:::reports/api/*"]},
+    "service_functions": {"api": ["arn:aws:lambda:us-east-1:123456789012:function:cp-dev-audit"]},
     "task_execution_role_arn": "arn:aws:iam::123456789012:role/exec",
     "task_role_arns": {"ingest": "arn:aws:iam::123456789012:role/t-ingest", "api": "arn:aws:iam::123456789012:role/t-api"},
 }
@@ -106,9 +107,10 @@ def test_task_roles_are_scoped_to_their_own_service():
     api = {s["Sid"]: s for s in statements(services["api"])}
     assert api["ReadOwnSecrets"]["Resource"] == [CONTEXT["secret_arns"]["database_credentials"]]
     assert api["ReadWriteOwnObjects"]["Resource"] == ["arn:aws:s3:::reports/api/*"]
+    assert api["InvokeOwnFunctions"]["Resource"] == ["arn:aws:lambda:us-east-1:123456789012:function:cp-dev-audit"]
     assert api["PutMetricDataHasNoResourceScope"]["Condition"] == {"StringEquals": {"cloudwatch:namespace": "Cloudplatform/Queues"}}
     ingest = {s["Sid"]: s for s in statements(services["ingest"])}
-    assert "ReadWriteOwnObjects" not in ingest
+    assert "ReadWriteOwnObjects" not in ingest and "InvokeOwnFunctions" not in ingest
     assert ingest["WriteOwnLogs"]["Resource"] == ["arn:aws:logs:us-east-1:123456789012:log-group:/ecs/cp-dev/ingest:log-stream:*"]
 
 
