@@ -160,7 +160,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reports what would change (with O(ignore:diff)) without any write call.
+    description: Reports what would change, with the diff, without any write call.
   diff_mode:
     support: full
     description: Shows the managed settings before and after; the AUTH token only as C(auth_token_enabled).

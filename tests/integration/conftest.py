@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -44,6 +45,13 @@ class PlaybookRun:
 
     def write_summary(self) -> list[str]:
         return sorted({f"{c['service']}:{c['action']}" for c in self.writes})
+
+    @property
+    def changed(self) -> int:
+        """changed= of the play recap (the inventories have the single host localhost)."""
+        match = re.search(r"^localhost\s+:.*?changed=(\d+)", self.output, re.M)
+        assert match, self.output[-3000:]
+        return int(match.group(1))
 
 
 @pytest.fixture(scope="session")
