@@ -166,7 +166,7 @@ def test_vpc_pending_nacls_compares_entries_subnets_and_tags():
     context = {"subnets": subnet_ids, "nacl_rules": rules, "prefix": "cp"}
     assert vpc_pending(plan, "nacls", live, TAGS, context) == []
     # ec2_vpc_nacl_info lists protocol all with ports 0-65535
-    live[1]["ingress"] = [e[:6] + [0, 65535] if e[1] == "all" else e for e in live[1]["ingress"]]
+    live[1]["ingress"] = [[*e[:6], 0, 65535] if e[1] == "all" else e for e in live[1]["ingress"]]
     assert vpc_pending(plan, "nacls", live, TAGS, context) == []
     live[2]["ingress"] = live[2]["ingress"][:-1]
     assert vpc_pending(plan, "nacls", live, TAGS, context) == ["data"]
