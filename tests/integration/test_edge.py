@@ -98,8 +98,9 @@ def test_check_diff_shows_drift_and_the_next_converge_repairs_it(run_playbook, u
     check = run_playbook("site.yml", "inventories/dev", upstream, [*TAGS, "--check", "--diff"])
     assert check.rc == 0, check.output[-4000:]
     assert check.writes == [], check.write_summary()
-    assert re.search(r'-\s+"container_insights": "disabled"', check.output), check.output[-4000:]
-    assert re.search(r'\+\s+"container_insights": "enabled"', check.output)
+    # The diff follows callback_result_format (yaml in ansible.cfg).
+    assert re.search(r"(?m)^-\s+container_insights: disabled", check.output), check.output[-4000:]
+    assert re.search(r"(?m)^\+\s+container_insights: enabled", check.output)
     assert "single_header" in check.output and recap_changed(check.output) == 3
 
     repair = run_playbook("site.yml", "inventories/dev", {**upstream, "waf_geo_block_countries": ["kp"]}, TAGS)
