@@ -67,6 +67,13 @@ def main() -> int:
                 shutil.copy2(source, link / name)
         for git in (["init", "-q"], ["add", "-A"]):
             subprocess.run(["git", *git], cwd=link, check=True)
+        # The collections we depend on sit beside ours, where ansible-test looks for them (import
+        # and validate-modules need amazon.aws module_utils and doc fragments).
+        import ansible_collections
+
+        installed = Path(ansible_collections.__path__[0])
+        for namespace in ("amazon", "community", "ansible"):
+            (link.parents[1] / namespace).symlink_to(installed / namespace, target_is_directory=True)
         env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_CONFIG"}
         cmd = [str(ansible_test), "sanity", "--local", "--python", PYTHON, "--color", "no", *sys.argv[1:], "plugins/"]
         print("+", " ".join(cmd), flush=True)
