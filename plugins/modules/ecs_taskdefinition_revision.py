@@ -74,10 +74,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write call.
   diff_mode:
     support: full
+    description: Shows the managed settings before and after.
   platform:
+    support: full
     platforms: aws
+    description: Runs against the AWS API (or an endpoint that speaks it).
 notes:
   - C(purge_tags) defaults to C(true).
 """
