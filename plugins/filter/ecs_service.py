@@ -60,13 +60,13 @@ def _lookup(mapping, key, variable, service):
 def _secrets(service, ctx):
     names = service.get("secrets") or ctx.get("default_secrets") or []
     return [
-        {"name": name.upper(), "valueFrom": _lookup(ctx.get("secret_arns"), name, "cloudplatform_secret_arns", service["name"])}
+        {"name": name.upper(), "valueFrom": _lookup(ctx.get("secret_arns"), name, "secrets_arns", service["name"])}
         for name in names
     ]
 
 
 def _container(service, ctx, log_group):
-    image_url = _lookup(ctx.get("ecr_repository_urls"), service["image_repository"], "cloudplatform_ecr_repository_urls",
+    image_url = _lookup(ctx.get("ecr_repository_urls"), service["image_repository"], "ecr_repository_urls",
                         service["name"])
     container = {
         "name": service["name"],
@@ -129,7 +129,7 @@ def _one(service, ctx):
     load_balancers = []
     if service.get("port"):
         load_balancers = [{
-            "target_group_arn": _lookup(ctx.get("target_group_arns"), name, "cloudplatform_alb.target_group_arns", name),
+            "target_group_arn": _lookup(ctx.get("target_group_arns"), name, "alb_resource.target_group_arns", name),
             "container_name": name,
             "container_port": service["port"],
         }]
@@ -141,14 +141,14 @@ def _one(service, ctx):
         "task_definition": {
             "cpu": str(service["cpu"]),
             "memory": str(service["memory"]),
-            "execution_role_arn": _lookup(roles, "task_execution", "cloudplatform_iam_role_arns", name),
-            "task_role_arn": _lookup(roles.get("services") or {}, name, "cloudplatform_iam_role_arns.services", name),
+            "execution_role_arn": _lookup(roles, "task_execution", "iam_role_arns", name),
+            "task_role_arn": _lookup(roles.get("services") or {}, name, "iam_role_arns.services", name),
             "container_definitions": [_container(service, ctx, log_group)],
         },
         "service": {
             "desired_count": service["desired_count"],
             "capacity_provider_strategy": [{"capacity_provider": service["capacity_provider"], "weight": 1, "base": 0}],
-            "security_groups": [_lookup(ctx.get("security_group_ids"), name, "cloudplatform_service_security_group_ids", name)],
+            "security_groups": [_lookup(ctx.get("security_group_ids"), name, "security_groups_service_ids", name)],
             "load_balancers": load_balancers,
             "health_check_grace_period_seconds": 60 if load_balancers else None,
             "enable_execute_command": bool(ctx.get("enable_execute_command")),
@@ -174,7 +174,7 @@ PENDING = "(known after apply)"
 
 
 def ecs_service_facts(results):
-    """cloudplatform_ecs_services from the registered results of the service task."""
+    """ecs_service_resources from the registered results of the service task."""
     facts = {}
     for result in results:
         plan = result["item"]

@@ -80,7 +80,7 @@ def _service_secrets(ctx, service):
     arns = []
     for name in names:
         if name not in (ctx.get("secret_arns") or {}):
-            raise AnsibleFilterError("service %s reads secret '%s', which cloudplatform_secret_arns does not have (have: %s)"
+            raise AnsibleFilterError("service %s reads secret '%s', which secrets_arns does not have (have: %s)"
                                      % (service["name"], name, ", ".join(sorted(ctx.get("secret_arns") or {}))))
         arns.append(ctx["secret_arns"][name])
     return sorted(set(arns))

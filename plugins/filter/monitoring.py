@@ -92,8 +92,8 @@ def _target_group(context, service):
     lb, target_groups = _alb_dimensions(context)
     if not lb or service["name"] not in target_groups:
         raise AnsibleFilterError(
-            "service %r has port %s but the cloudplatform_alb fact has no load balancer or target group for it "
-            "(run the alb role first, or give cloudplatform_alb.target_group_arns.%s)"
+            "service %r has port %s but the alb_resource fact has no load balancer or target group for it "
+            "(run the alb role first, or give alb_resource.target_group_arns.%s)"
             % (service["name"], service["port"], service["name"])
         )
     return {"LoadBalancer": lb, "TargetGroup": target_groups[service["name"]]}

@@ -12,7 +12,7 @@ short_description: The queues the queue-depth publisher measures
 version_added: 0.1.0
 description:
   - From the effective services, the ones with C(scaling.queue), as the publisher's C(QUEUES)
-    setting, with the ECS service name of each (from C(cloudplatform_ecs_services) when the
+    setting, with the ECS service name of each (from C(ecs_service_resources) when the
     ecs_service role published it, else C(<name_prefix>-<service>)).
 options:
   _input:
@@ -21,7 +21,7 @@ options:
     elements: dict
     required: true
   ecs_services:
-    description: C(cloudplatform_ecs_services) (may be empty).
+    description: C(ecs_service_resources) (may be empty).
     type: dict
     default: {}
   name_prefix:
@@ -33,7 +33,7 @@ options:
 EXAMPLES = r"""
 - name: Show what the publisher measures
   ansible.builtin.debug:
-    msg: "{{ cloudplatform_services_effective | cloudplatform.aws.queue_depth_targets(cloudplatform_ecs_services, cloudplatform_name_prefix) }}"
+    msg: "{{ cloudplatform_services_effective | cloudplatform.aws.queue_depth_targets(ecs_service_resources, cloudplatform_name_prefix) }}"
 """
 
 RETURN = r"""

@@ -20,7 +20,7 @@ options:
     elements: dict
     required: true
   secret:
-    description: Secret name, a key of C(cloudplatform_secret_arns).
+    description: Secret name, a key of C(secrets_arns).
     type: str
     required: true
   default_secrets:
@@ -29,7 +29,7 @@ options:
     elements: str
     required: true
   ecs_services:
-    description: C(cloudplatform_ecs_services) (may be empty).
+    description: C(ecs_service_resources) (may be empty).
     type: dict
     required: true
   name_prefix:

@@ -83,7 +83,7 @@ EXAMPLES = r"""
   cloudplatform.aws.secretsmanager_generated_secret:
     name: /prod/database/credentials
     description: Master credentials of the prod database
-    kms_key_id: "{{ cloudplatform_kms_key_arn }}"
+    kms_key_id: "{{ kms_key_arn }}"
     generate:
       password:
         length: 32

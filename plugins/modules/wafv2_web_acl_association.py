@@ -56,12 +56,12 @@ attributes:
 EXAMPLES = r"""
 - name: Protect the ALB with the web ACL
   cloudplatform.aws.wafv2_web_acl_association:
-    resource_arn: "{{ cloudplatform_alb.arn }}"
+    resource_arn: "{{ alb_resource.arn }}"
     web_acl_arn: "{{ waf_acl.arn }}"
 
 - name: Remove the web ACL from the ALB
   cloudplatform.aws.wafv2_web_acl_association:
-    resource_arn: "{{ cloudplatform_alb.arn }}"
+    resource_arn: "{{ alb_resource.arn }}"
     state: absent
 """
 

@@ -42,11 +42,11 @@ def upstream(aws) -> dict:
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }))["Role"]["Arn"]
     return {
-        "cloudplatform_kms_key_arn": key,
-        "cloudplatform_subnet_ids": {"public": [], "app": [], "data": subnets},
-        "cloudplatform_security_group_ids": sgs,
-        "cloudplatform_secret_arns": {"database_credentials": db_secret, "redis_auth_token": redis_secret},
-        "cloudplatform_iam_role_arns": {"rds_monitoring": role},
+        "kms_key_arn": key,
+        "vpc_subnet_ids": {"public": [], "app": [], "data": subnets},
+        "security_groups_ids": sgs,
+        "secrets_arns": {"database_credentials": db_secret, "redis_auth_token": redis_secret},
+        "iam_role_arns": {"rds_monitoring": role},
     }
 
 
@@ -76,13 +76,13 @@ def test_dev_database_shape(converged, aws, upstream):
     assert instance["DeletionProtection"] is False
     assert instance["PubliclyAccessible"] is False
     assert instance["StorageEncrypted"] is True
-    assert instance["KmsKeyId"] == upstream["cloudplatform_kms_key_arn"]
+    assert instance["KmsKeyId"] == upstream["kms_key_arn"]
     assert instance["IAMDatabaseAuthenticationEnabled"] is True
     assert instance["MonitoringInterval"] == 0
     assert instance.get("PerformanceInsightsEnabled") is False
     assert instance["MasterUsername"] == "platform_admin"
-    assert [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]] == [upstream["cloudplatform_security_group_ids"]["rds"]]
-    assert sorted(s["SubnetIdentifier"] for s in instance["DBSubnetGroup"]["Subnets"]) == sorted(upstream["cloudplatform_subnet_ids"]["data"])
+    assert [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]] == [upstream["security_groups_ids"]["rds"]]
+    assert sorted(s["SubnetIdentifier"] for s in instance["DBSubnetGroup"]["Subnets"]) == sorted(upstream["vpc_subnet_ids"]["data"])
 
 
 def test_dev_redis_is_one_encrypted_node_with_auth(converged, aws, upstream):
@@ -93,7 +93,7 @@ def test_dev_redis_is_one_encrypted_node_with_auth(converged, aws, upstream):
     assert group["AutomaticFailover"] == "disabled"
     assert group["TransitEncryptionEnabled"] is True
     assert group["AtRestEncryptionEnabled"] is True
-    assert group["KmsKeyId"] == upstream["cloudplatform_kms_key_arn"]
+    assert group["KmsKeyId"] == upstream["kms_key_arn"]
     assert group["AuthTokenEnabled"] is True
     assert group["SnapshotRetentionLimit"] == 1
 

@@ -34,16 +34,16 @@ def upstream(aws):
     secrets = {name: f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:/dev/{name}-AbCdEf"
                for name in ("database_credentials", "redis_auth_token", "jwt_secret", "external_api_keys", "slack_webhook")}
     return {
-        "cloudplatform_ecs_cluster": {"name": CLUSTER, "arn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/{CLUSTER}"},
-        "cloudplatform_subnet_ids": {"public": [], "app": subnets, "data": []},
-        "cloudplatform_service_security_group_ids": dict.fromkeys(SERVICES, sg),
-        "cloudplatform_secret_arns": secrets,
-        "cloudplatform_iam_role_arns": {
+        "ecs_cluster_resource": {"name": CLUSTER, "arn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/{CLUSTER}"},
+        "vpc_subnet_ids": {"public": [], "app": subnets, "data": []},
+        "security_groups_service_ids": dict.fromkeys(SERVICES, sg),
+        "secrets_arns": secrets,
+        "iam_role_arns": {
             "task_execution": f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-role-task-execution",
             "services": {name: f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-role-{name}" for name in SERVICES},
         },
-        "cloudplatform_ecr_repository_urls": {name: f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{name}" for name in SERVICES},
-        "cloudplatform_alb": {"target_group_arns": target_groups},
+        "ecr_repository_urls": {name: f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{name}" for name in SERVICES},
+        "alb_resource": {"target_group_arns": target_groups},
         "_subnets": subnets,
         "_sg": sg,
     }

@@ -36,10 +36,10 @@ def upstream(aws) -> dict:
     key = aws("kms").create_key(Description="edge test")["KeyMetadata"]["Arn"]
     return {
         "cloudplatform_project": PROJECT,
-        "cloudplatform_kms_key_arn": key,
-        "cloudplatform_vpc_id": vpc,
-        "cloudplatform_subnet_ids": {"public": public, "app": [], "data": []},
-        "cloudplatform_security_group_ids": {"alb": alb_sg},
+        "kms_key_arn": key,
+        "vpc_id": vpc,
+        "vpc_subnet_ids": {"public": public, "app": [], "data": []},
+        "security_groups_ids": {"alb": alb_sg},
         "alb_certificate_domain": "api.dev.example.com",
     }
 

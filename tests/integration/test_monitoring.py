@@ -38,12 +38,12 @@ def facts(aws, tmp_path_factory) -> Path:
     for service in [*SERVICES, NEW_SERVICE]:
         logs.create_log_group(logGroupName=f"/ecs/{PREFIX}/{service}")
     data = {
-        "cloudplatform_kms_key_arn": key,
-        "cloudplatform_ecs_cluster": {"name": f"{PREFIX}-ecs-main", "arn": "arn:aws:ecs:us-east-1:1:cluster/x"},
-        "cloudplatform_ecs_services": {s: {"name": s} for s in [*SERVICES, NEW_SERVICE]},
-        "cloudplatform_rds": {"identifier": f"{PREFIX}-rds-main", "arn": "arn", "address": "db", "port": 5432},
-        "cloudplatform_redis": {"id": f"{PREFIX}-redis-main", "arn": "arn", "primary_endpoint": "r", "port": 6379},
-        "cloudplatform_alb": {
+        "kms_key_arn": key,
+        "ecs_cluster_resource": {"name": f"{PREFIX}-ecs-main", "arn": "arn:aws:ecs:us-east-1:1:cluster/x"},
+        "ecs_service_resources": {s: {"name": s} for s in [*SERVICES, NEW_SERVICE]},
+        "rds_database": {"identifier": f"{PREFIX}-rds-main", "arn": "arn", "address": "db", "port": 5432},
+        "elasticache_redis": {"id": f"{PREFIX}-redis-main", "arn": "arn", "primary_endpoint": "r", "port": 6379},
+        "alb_resource": {
             "arn": alb_arn("loadbalancer/app", f"{PREFIX}-alb-main"),
             "target_group_arns": {s: alb_arn("targetgroup", f"{PREFIX}-tg-{s}") for s in ["ingest", "api", NEW_SERVICE]},
         },
@@ -87,7 +87,7 @@ def recap(output: str) -> dict:
 
 
 def test_topics_are_encrypted_and_subscribed(first, aws, facts):
-    key = json.loads(facts.read_text())["cloudplatform_kms_key_arn"]
+    key = json.loads(facts.read_text())["kms_key_arn"]
     sns = aws("sns")
     for severity in ("critical", "warning", "info"):
         arn = topic_arn(aws, severity)

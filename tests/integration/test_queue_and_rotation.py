@@ -128,15 +128,15 @@ def create_upstream(aws) -> dict:
         services[name] = {"name": svc["serviceName"], "arn": svc["serviceArn"]}
     return {
         "cloudplatform_environment": TEST_ENV,
-        "cloudplatform_kms_key_arn": key_arn,
-        "cloudplatform_vpc_id": vpc,
-        "cloudplatform_subnet_ids": {"public": [], "app": subnets, "data": []},
-        "cloudplatform_security_group_ids": {"redis": redis_sg},
-        "cloudplatform_secret_arns": secret_arns,
-        "cloudplatform_rds": {"identifier": f"{TEST_PREFIX}-rds-postgres"},
-        "cloudplatform_redis": {"id": group["ReplicationGroupId"], "primary_endpoint": "redis.qdtest.internal", "port": 6379},
-        "cloudplatform_ecs_cluster": {"name": cluster["clusterName"], "arn": cluster["clusterArn"]},
-        "cloudplatform_ecs_services": services,
+        "kms_key_arn": key_arn,
+        "vpc_id": vpc,
+        "vpc_subnet_ids": {"public": [], "app": subnets, "data": []},
+        "security_groups_ids": {"redis": redis_sg},
+        "secrets_arns": secret_arns,
+        "rds_database": {"identifier": f"{TEST_PREFIX}-rds-postgres"},
+        "elasticache_redis": {"id": group["ReplicationGroupId"], "primary_endpoint": "redis.qdtest.internal", "port": 6379},
+        "ecs_cluster_resource": {"name": cluster["clusterName"], "arn": cluster["clusterArn"]},
+        "ecs_service_resources": services,
     }
 
 
@@ -157,7 +157,7 @@ def alarm_by_name(aws, name):
 
 def test_worker_scales_on_its_queue_with_the_issue_thresholds(converged, aws):
     facts, _first, _second = converged
-    resource = f"service/{facts['cloudplatform_ecs_cluster']['name']}/{TEST_PREFIX}-worker"
+    resource = f"service/{facts['ecs_cluster_resource']['name']}/{TEST_PREFIX}-worker"
     aas = aws("application-autoscaling")
     targets = aas.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource])["ScalableTargets"]
     assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets] == [(2, 20)]
@@ -185,26 +185,26 @@ def test_publisher_function_role_group_and_schedule(converged, aws):
     facts, _first, _second = converged
     function = aws("lambda").get_function(FunctionName=f"{TEST_PREFIX}-lambda-queue-depth")["Configuration"]
     assert function["Runtime"].startswith("python3.")
-    assert sorted(function["VpcConfig"]["SubnetIds"]) == sorted(facts["cloudplatform_subnet_ids"]["app"])
+    assert sorted(function["VpcConfig"]["SubnetIds"]) == sorted(facts["vpc_subnet_ids"]["app"])
     env = function["Environment"]["Variables"]
     assert json.loads(env["QUEUES"]) == [{"service": "worker", "ecs_service": f"{TEST_PREFIX}-worker", "queue": QUEUE, "type": "list", "group": ""}]
-    assert env["REDIS_SECRET_ID"] == facts["cloudplatform_secret_arns"]["redis_auth_token"]
+    assert env["REDIS_SECRET_ID"] == facts["secrets_arns"]["redis_auth_token"]
 
     ec2 = aws("ec2")
     group = ec2.describe_security_groups(GroupIds=function["VpcConfig"]["SecurityGroupIds"])["SecurityGroups"][0]
     assert group["IpPermissions"] == []
     egress = {(r["FromPort"], tuple(g["GroupId"] for g in r.get("UserIdGroupPairs", [])), tuple(c["CidrIp"] for c in r.get("IpRanges", [])))
               for r in group["IpPermissionsEgress"]}
-    assert egress == {(6379, (facts["cloudplatform_security_group_ids"]["redis"],), ()), (443, (), ("0.0.0.0/0",))}
+    assert egress == {(6379, (facts["security_groups_ids"]["redis"],), ()), (443, (), ("0.0.0.0/0",))}
 
     iam = aws("iam")
     role_name = function["Role"].rsplit("/", 1)[-1]
     policy = iam.get_role_policy(RoleName=role_name, PolicyName="queue-depth-publisher")["PolicyDocument"]
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert statements["PublishQueueMetrics"]["Condition"] == {"StringEquals": {"cloudwatch:namespace": "Cloudplatform/Queues"}}
-    assert statements["ReadRedisAuthToken"]["Resource"] == facts["cloudplatform_secret_arns"]["redis_auth_token"]
-    assert statements["CountRunningConsumers"]["Resource"] == [facts["cloudplatform_ecs_services"]["worker"]["arn"]]
-    assert statements["DecryptTheTokenThroughSecretsManager"]["Resource"] == facts["cloudplatform_kms_key_arn"]
+    assert statements["ReadRedisAuthToken"]["Resource"] == facts["secrets_arns"]["redis_auth_token"]
+    assert statements["CountRunningConsumers"]["Resource"] == [facts["ecs_service_resources"]["worker"]["arn"]]
+    assert statements["DecryptTheTokenThroughSecretsManager"]["Resource"] == facts["kms_key_arn"]
 
     events = aws("events")
     rule = events.describe_rule(Name=f"{TEST_PREFIX}-rule-queue-depth")
@@ -218,7 +218,7 @@ def test_publisher_function_role_group_and_schedule(converged, aws):
 def test_rotation_schedules_of_the_prod_shape(converged, aws):
     facts, _first, _second = converged
     sm = aws("secretsmanager")
-    arns = facts["cloudplatform_secret_arns"]
+    arns = facts["secrets_arns"]
     database, jwt, redis = (sm.describe_secret(SecretId=arns[name]) for name in ("database_credentials", "jwt_secret", "redis_auth_token"))
     rotator = aws("lambda").get_function(FunctionName=f"{TEST_PREFIX}-lambda-secret-rotator")["Configuration"]["FunctionArn"]
     rotator = ":".join(rotator.split(":")[:7])
@@ -248,7 +248,7 @@ def versions_by_stage(sm, arn) -> dict:
 def rotated(converged, aws, run_playbook):
     facts = converged[0]
     sm = aws("secretsmanager")
-    before = {name: sm.get_secret_value(SecretId=arn) for name, arn in facts["cloudplatform_secret_arns"].items()}
+    before = {name: sm.get_secret_value(SecretId=arn) for name, arn in facts["secrets_arns"].items()}
     first = run_playbook("playbooks/rotate_secrets.yml", "inventories/local", {**facts, "secret_rotation_force": True})
     assert first.rc == 0, first.output[-4000:]
     second = run_playbook("playbooks/rotate_secrets.yml", "inventories/local", facts)
@@ -259,7 +259,7 @@ def rotated(converged, aws, run_playbook):
 def test_rotation_promotes_a_new_value_and_keeps_the_old_as_previous(rotated, aws, name, key):
     facts, before, _first, _second = rotated
     sm = aws("secretsmanager")
-    arn = facts["cloudplatform_secret_arns"][name]
+    arn = facts["secrets_arns"][name]
     current = sm.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")
     previous = sm.get_secret_value(SecretId=arn, VersionStage="AWSPREVIOUS")
     old, new = json.loads(before[name]["SecretString"]), json.loads(current["SecretString"])

@@ -30,7 +30,7 @@ def network(aws):
     ec2 = aws("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
     endpoints = ec2.create_security_group(GroupName="cloudplatform-local-sg-endpoints", Description="endpoints", VpcId=vpc)["GroupId"]
-    return {"cloudplatform_vpc_id": vpc, "cloudplatform_endpoint_security_group_id": endpoints}
+    return {"vpc_id": vpc, "vpc_endpoint_security_group_id": endpoints}
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,7 @@ def test_worker_has_no_port_no_target_group_and_no_target_tracking():
 
 def test_missing_secret_names_the_fact_and_the_service():
     context = dict(CONTEXT, secret_arns={"database_credentials": "arn:db"})
-    with pytest.raises(AnsibleFilterError, match=r"cloudplatform_secret_arns has no entry 'redis_auth_token' \(needed by service 'api'\)"):
+    with pytest.raises(AnsibleFilterError, match=r"secrets_arns has no entry 'redis_auth_token' \(needed by service 'api'\)"):
         ecs_service_plan(service_plan(SERVICES), context)
 
 

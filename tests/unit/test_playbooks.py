@@ -1,0 +1,35 @@
+"""site.yml, drift.yml and teardown.yml run the same roles: same order, reversed for teardown."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def roles(playbook):
+    play = yaml.safe_load((ROOT / playbook).read_text())[0]
+    return [(r["role"], r.get("tags")) for r in play["roles"]]
+
+
+def test_every_role_runs_in_site_yml_with_its_own_tag():
+    site = roles("site.yml")
+    assert site[0] == ("cloudplatform.aws.preflight", ["always"])
+    for name, tags in site[1:]:
+        assert tags == [name.rsplit(".", 1)[-1]], f"{name} should be tagged with its own name, got {tags}"
+    on_disk = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "tasks").is_dir())
+    in_site = sorted(name.rsplit(".", 1)[-1] for name, _ in site)
+    assert set(on_disk) - set(in_site) <= {"account_baseline"}, "roles missing from site.yml"
+
+
+def test_drift_runs_the_site_roles_in_check_mode():
+    plays = yaml.safe_load((ROOT / "playbooks/drift.yml").read_text())
+    assert plays[0]["check_mode"] is True and plays[0]["diff"] is True
+    assert roles("playbooks/drift.yml") == roles("site.yml")
+
+
+def test_teardown_runs_the_site_roles_in_reverse():
+    site = roles("site.yml")
+    assert roles("playbooks/teardown.yml") == [site[0], *reversed(site[1:])]
+    play = yaml.safe_load((ROOT / "playbooks/teardown.yml").read_text())[0]
+    assert play["vars"]["cloudplatform_state"] == "absent"
