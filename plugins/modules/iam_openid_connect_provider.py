@@ -47,10 +47,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write call.
   diff_mode:
     support: full
+    description: Shows the provider's settings before and after.
   platform:
+    support: full
     platforms: aws
+    description: Runs against the AWS IAM API (or an endpoint that speaks it).
 """
 
 EXAMPLES = r"""

@@ -33,6 +33,7 @@ attributes:
     description: Reports whether the zip would change and writes nothing.
   diff_mode:
     support: none
+    description: The zip is binary; the result says whether its content hash changed.
   platform:
     support: full
     platforms: posix

@@ -71,11 +71,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write call.
   diff_mode:
     support: full
-    details: The diff shows the description, key, tags and the names of the keys that change, never values.
+    description: Shows the description, key, tags and the names of the keys that change, never values.
   platform:
+    support: full
     platforms: aws
+    description: Runs against the AWS Secrets Manager API (or an endpoint that speaks it).
 """
 
 EXAMPLES = r"""
