@@ -186,3 +186,19 @@ def check_guardrails(environment, settings):
             errors.append("%s: %r is not allowed for environment %s with cloudplatform_prod_guardrails on; expected %s"
                           % (variable, value, environment, accepted))
     return errors
+
+
+CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$")
+DOMAIN_NAME = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def check_certificate(arn, domain):
+    """The HTTPS listener needs exactly one certificate source."""
+    if bool(arn) == bool(domain):
+        return ["alb_certificate_arn: %r and alb_certificate_domain: %r; expected exactly one of them (an ACM certificate ARN, "
+                "or a domain name the alb role requests a DNS-validated certificate for)" % (arn or "", domain or "")]
+    if arn and not CERTIFICATE_ARN.match(arn):
+        return ["alb_certificate_arn: %r is not an ACM certificate ARN; expected arn:aws:acm:<region>:<account>:certificate/<id>" % arn]
+    if domain and not DOMAIN_NAME.match(domain):
+        return ["alb_certificate_domain: %r is not a domain name; expected e.g. api.example.com" % domain]
+    return []

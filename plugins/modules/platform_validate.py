@@ -46,6 +46,11 @@ options:
     type: list
     elements: dict
     required: true
+  alb_certificate:
+    description:
+      - The certificate source of the HTTPS listener, C(arn) (C(alb_certificate_arn)) and C(domain)
+        (C(alb_certificate_domain)); exactly one must be set. Omit when the stack has no ALB.
+    type: dict
   prod_guardrails:
     description: Enforce the prod guardrails (C(cloudplatform_prod_guardrails)).
     type: bool
@@ -104,6 +109,7 @@ checked:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.validation import (
+    check_certificate,
     check_guardrails,
     check_network,
     check_services,
@@ -118,6 +124,7 @@ def main():
             vpc_subnet_cidrs=dict(type="dict", required=True),
             availability_zones=dict(type="list", elements="str", required=True),
             services=dict(type="list", elements="dict", required=True),
+            alb_certificate=dict(type="dict"),
             prod_guardrails=dict(type="bool", default=False),
             guardrail_settings=dict(type="dict", default={}),
         ),
@@ -126,6 +133,8 @@ def main():
     params = module.params
     errors = check_network(params["vpc_cidr"], params["vpc_subnet_cidrs"], params["availability_zones"])
     errors += check_services(params["services"])
+    if params["alb_certificate"] is not None:
+        errors += check_certificate(params["alb_certificate"].get("arn"), params["alb_certificate"].get("domain"))
     if params["prod_guardrails"]:
         errors += check_guardrails(params["environment"], params["guardrail_settings"])
     checked = dict(

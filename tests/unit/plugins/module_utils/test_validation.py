@@ -98,3 +98,23 @@ def test_guardrails():
         "expected per_az (one NAT gateway per AZ in prod)",
     ]
     assert len(validation.check_guardrails("prod", {})) == 5
+
+
+@pytest.mark.parametrize(
+    ("arn", "domain", "fragment"),
+    [
+        ("", "", "expected exactly one of them"),
+        ("arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666", "api.example.com",
+         "expected exactly one of them"),
+        ("arn:aws:iam::123456789012:server-certificate/x", "", "is not an ACM certificate ARN"),
+        ("", "not a domain", "'not a domain' is not a domain name"),
+    ],
+)
+def test_certificate_source(arn, domain, fragment):
+    errors = validation.check_certificate(arn, domain)
+    assert len(errors) == 1 and fragment in errors[0], errors
+
+
+def test_certificate_source_ok():
+    assert validation.check_certificate("arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666", "") == []
+    assert validation.check_certificate("", "api.dev.cloudplatform.example.com") == []
