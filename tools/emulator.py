@@ -102,24 +102,38 @@ def describe_request(environ: dict, body: bytes) -> tuple[str, str, str]:
     return region, service, f"{environ.get('REQUEST_METHOD', 'GET')} /{'/'.join(segments)}"
 
 
-def _fault_response(environ: dict, start_response, rng: random.Random):
-    """Answer like AWS does when it throttles or has a transient fault."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if rng.random() < 0.5:
-        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-        return [b"Service Unavailable"]
-    if target:
-        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
-        start_response(
-            "400 Bad Request",
-            [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "ThrottlingException")],
-        )
+# (status, JSON error type, XML error code) of the two transient answers AWS gives.
+_FAULTS = (
+    ("503 Service Unavailable", "ServiceUnavailableException", "ServiceUnavailable"),
+    ("400 Bad Request", "ThrottlingException", "Throttling"),
+)
+# Services whose REST protocol speaks XML (the rest of the REST services speak JSON).
+_REST_XML = {"s3", "route53", "cloudfront"}
+
+
+def _protocol(environ: dict, service: str) -> str:
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        return "json"
+    if "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", "") or "Action=" in environ.get("QUERY_STRING", ""):
+        return "query"
+    return "rest-xml" if service in _REST_XML else "rest-json"
+
+
+def _fault_response(environ: dict, start_response, rng: random.Random, service: str = ""):
+    """Answer as AWS does when it throttles or has a transient fault, in the request's protocol,
+    so that clients see the same error shapes they would see from AWS."""
+    status, json_type, xml_code = _FAULTS[0] if rng.random() < 0.5 else _FAULTS[1]
+    protocol = _protocol(environ, service)
+    if protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": json_type, "message": "Rate exceeded"}).encode()
+        start_response(status, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", json_type)])
         return [body]
-    body = (
-        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-        b"<Message>Rate exceeded</Message></Error><RequestId>fault</RequestId></ErrorResponse>"
-    )
-    start_response("400 Bad Request", [("Content-Type", "text/xml")])
+    if protocol == "rest-xml":
+        body = ("<Error><Code>%s</Code><Message>Rate exceeded</Message><RequestId>fault</RequestId></Error>" % xml_code).encode()
+    else:
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>Rate exceeded</Message></Error>"
+                "<RequestId>fault</RequestId></ErrorResponse>" % xml_code).encode()
+    start_response(status, [("Content-Type", "text/xml")])
     return [body]
 
 
@@ -173,7 +187,7 @@ class Recorder:
         if inject:
             record["fault"] = True
             self._write(record)
-            return _fault_response(environ, start_response, self.rng)
+            return _fault_response(environ, start_response, self.rng, service)
         status_holder = {}
 
         def _start(status, headers, exc_info=None):

@@ -58,3 +58,26 @@ def test_fault_injection_answers_like_aws():
         statuses.append(status[0])
         assert body
     assert {"503 Service Unavailable", "400 Bad Request"} == set(statuses)
+
+
+def test_faults_speak_the_protocol_of_the_request():
+    import json
+    import random
+
+    cases = {
+        "json": environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices"),
+        "query": environ(CONTENT_TYPE="application/x-www-form-urlencoded"),
+        "rest-xml": environ(),
+    }
+    for kind, env in cases.items():
+        for seed in range(6):
+            status = []
+            body = b"".join(emulator._fault_response(env, lambda s, h, _st=status: _st.append(s), random.Random(seed),
+                                                     "s3" if kind == "rest-xml" else "ecs"))
+            if kind == "json":
+                assert json.loads(body)["__type"] in ("ServiceUnavailableException", "ThrottlingException")
+            elif kind == "query":
+                assert body.startswith(b"<ErrorResponse><Error>")
+            else:
+                assert body.startswith(b"<Error><Code>")
+            assert status[0] in ("503 Service Unavailable", "400 Bad Request")
