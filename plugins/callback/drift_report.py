@@ -59,13 +59,36 @@ def _resource(result, label):
     return label
 
 
+def _state_values(result):
+    """The live values a module returned: its top-level keys and those of its nested resource dicts."""
+    values = {}
+    for key, value in result.items():
+        if isinstance(value, dict) and not key.startswith("_") and key not in ("invocation", "diff"):
+            values.update({k: v for k, v in value.items() if not isinstance(v, (dict, list))})
+    values.update({k: v for k, v in result.items() if not isinstance(v, (dict, list))})
+    return values
+
+
+def _args_against_state(result):
+    """For modules without diff support: the arguments that differ from the state they returned."""
+    args = (result.get("invocation") or {}).get("module_args") or {}
+    live = _state_values(result)
+    before, after = {}, {}
+    for key, wanted in args.items():
+        if wanted is None or isinstance(wanted, (dict, list)) or key not in live or "NO_LOG" in str(wanted):
+            continue
+        if str(live[key]) != str(wanted):
+            before[key], after[key] = live[key], wanted
+    return [{"before": before, "after": after}] if before else []
+
+
 def _diffs(result):
     diff = result.get("diff")
     if isinstance(diff, list):
         return [d for d in diff if isinstance(d, dict)]
-    if isinstance(diff, dict):
+    if isinstance(diff, dict) and diff:
         return [diff]
-    return []
+    return _args_against_state(result)
 
 
 class CallbackModule(CallbackBase):

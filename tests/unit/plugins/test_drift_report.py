@@ -50,3 +50,16 @@ def test_report_dir_can_be_moved(tmp_path):
     run(tmp_path, {"CLOUDPLATFORM_DRIFT_REPORT_DIR": str(target)})
     assert json.loads((target / "drift.json").read_text())["drift_count"] == 1
     assert not (tmp_path / "drift-report").exists()
+
+
+def test_modules_without_diff_report_the_arguments_that_differ_from_the_returned_state():
+    from ansible_collections.cloudplatform.aws.plugins.callback.drift_report import _diffs
+
+    result = {
+        "changed": True,
+        "instance": {"backup_retention_period": 3, "db_instance_class": "db.t3.micro", "tags": {"a": "b"}},
+        "invocation": {"module_args": {"backup_retention_period": 7, "db_instance_class": "db.t3.micro",
+                                       "master_user_password": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "tags": {"a": "b"}}},
+    }
+    assert _diffs(result) == [{"before": {"backup_retention_period": 3}, "after": {"backup_retention_period": 7}}]
+    assert _diffs({"changed": True, "diff": {"before": "x", "after": "y"}}) == [{"before": "x", "after": "y"}]
