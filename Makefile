@@ -44,8 +44,9 @@ sanity: setup
 unit: setup
 	$(BIN)/python -m pytest -q tests/unit
 
+# Two workers, one test file each at a time; each worker starts (and stops) its own emulator.
 integration: setup
-	$(EMULATOR) --log .cache/emulator/integration.jsonl -- $(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=25 -p no:cacheprovider tests/integration
 
 molecule: setup
 	$(EMULATOR) --log .cache/emulator/molecule.jsonl -- molecule test -s default

@@ -172,6 +172,10 @@ class Recorder:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return self._control(environ, start_response)
+        if environ.get("PATH_INFO", "").startswith("/moto-api/"):
+            # moto's own API (reset between test modules): not an AWS call, never faulted.
+            self._write({"mark": "moto-api " + environ["PATH_INFO"]})
+            return self.app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = _Rewound(body)
@@ -328,21 +332,48 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def run(args: argparse.Namespace) -> int:
-    if not args.command:
-        print("emulator.py run: give a command after --", file=sys.stderr)
-        return 2
+def start(log: str, fault_rate: float = 0.0, seed: int = 1, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Start an emulator on a free loopback port, wait until it answers; return (process, url).
+
+    The server dies with the process that started it (PR_SET_PDEATHSIG); ``stop()`` ends it
+    earlier. The call log is truncated first.
+    """
     port = free_port()
-    log = os.path.abspath(args.log)
+    log = os.path.abspath(log)
     os.makedirs(os.path.dirname(log), exist_ok=True)
     open(log, "w", encoding="utf-8").close()
     server = subprocess.Popen(
         [sys.executable, os.path.abspath(__file__), "serve", "--port", str(port), "--log", log,
-         "--fault-rate", str(args.fault_rate), "--seed", str(args.seed)],
+         "--fault-rate", str(fault_rate), "--seed", str(seed)],
         preexec_fn=_die_with_parent,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, server, timeout)
+    except BaseException:
+        stop(server)
+        raise
+    return server, url
+
+
+def client_environment(url: str, log: str) -> dict:
+    """The environment a process needs to aim every AWS call at the emulator."""
+    return {
+        **FAKE_CREDENTIALS,
+        "CLOUDPLATFORM_AWS_ENDPOINT_URL": url,
+        # Belt and braces: any client that missed the inventory variable still cannot reach AWS.
+        "AWS_ENDPOINT_URL": url,
+        "CLOUDPLATFORM_EMULATOR_LOG": os.path.abspath(log),
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.command:
+        print("emulator.py run: give a command after --", file=sys.stderr)
+        return 2
+    server = None
     child = None
     interrupted = []
 
@@ -354,16 +385,9 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        wait_ready(url, server, args.timeout)
-        env = dict(os.environ)
-        env.update(FAKE_CREDENTIALS)
-        env.update({
-            "CLOUDPLATFORM_AWS_ENDPOINT_URL": url,
-            # Belt and braces: any client that missed the inventory variable still cannot reach AWS.
-            "AWS_ENDPOINT_URL": url,
-            "CLOUDPLATFORM_EMULATOR_LOG": log,
-            "AWS_DEFAULT_REGION": env.get("AWS_DEFAULT_REGION", "us-east-1"),
-        })
+        server, url = start(args.log, args.fault_rate, args.seed, args.timeout)
+        log = os.path.abspath(args.log)
+        env = {**os.environ, **client_environment(url, log)}
         print(f"emulator: moto on {url} (calls recorded in {log})", file=sys.stderr, flush=True)
         child = subprocess.Popen(args.command, env=env)
         while child.poll() is None:
@@ -380,7 +404,8 @@ def run(args: argparse.Namespace) -> int:
                 child.wait(timeout=20)
             if child.poll() is None:
                 child.kill()
-        stop(server)
+        if server is not None:
+            stop(server)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         print("emulator: stopped", file=sys.stderr, flush=True)

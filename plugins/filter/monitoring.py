@@ -8,7 +8,7 @@ __metaclass__ = type
 
 """Filters of the monitoring role; their documentation is in the sidecar YAML files beside this one."""
 
-import copy
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
@@ -51,7 +51,9 @@ def rds_max_connections(instance_class):
 
 
 def _thresholds(context):
-    merged = copy.deepcopy(context.get("threshold_defaults") or {})
+    # A plain two-level copy: copy.deepcopy() of ansible-core's lazy containers re-templates them.
+    merged = {key: dict(value) if isinstance(value, Mapping) else value
+              for key, value in (context.get("threshold_defaults") or {}).items()}
     for key, value in (context.get("thresholds") or {}).items():
         if key not in merged:
             raise AnsibleFilterError(

@@ -44,7 +44,7 @@ _value:
   elements: dict
 """
 
-import copy
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
@@ -67,14 +67,28 @@ SERVICE_DEFAULTS = {
 }
 
 
+def _plain(value):
+    """A copy made of plain dicts and lists.
+
+    copy.deepcopy() of the lazy containers ansible-core hands to filters re-templates every
+    element on each copy (it was half the wall time of a no-op converge); walking the structure
+    once is enough, since the leaves are immutable scalars.
+    """
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _merge(base, extra):
     """Recursive dict merge: dicts merge key by key, anything else is replaced."""
-    result = copy.deepcopy(base)
+    result = _plain(base)
     for key, value in (extra or {}).items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
+        if isinstance(value, Mapping) and isinstance(result.get(key), dict):
             result[key] = _merge(result[key], value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = _plain(value)
     return result
 
 

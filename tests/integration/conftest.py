@@ -1,9 +1,12 @@
 """Shared fixtures for the integration tests.
 
-The tests run inside ``tools/emulator.py run`` (``make integration``): the emulator endpoint and
-its call log come from the environment. ``run_playbook`` runs ansible-playbook from the repo root
-and returns its output together with exactly the AWS calls it made, read from the call log, so a
-test can assert "no write call" at the HTTP level.
+Each pytest process (each xdist worker under ``make integration``) starts its own emulator on a
+free loopback port and stops it when the session ends; the server also dies with the process that
+started it. The emulator is reset before each test module, so a module sees only what it creates
+(names such as the dev target groups are account-wide on AWS, and two modules deploy them).
+``run_playbook`` runs ansible-playbook from the repo root and returns its output together with
+exactly the AWS calls it made, read from the call log, so a test can assert "no write call" at the
+HTTP level.
 """
 
 from __future__ import annotations
@@ -23,14 +26,38 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
+import emulator  # noqa: E402
 from calls import read_calls, writes  # noqa: E402
+
+_SERVER = []
+
+
+def pytest_configure(config):
+    """Start this process's emulator and aim every client of the session at it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        return  # the xdist controller runs no test: each worker has its own emulator
+    log = ROOT / ".cache" / "emulator" / f"integration-{worker}.jsonl"
+    server, url = emulator.start(str(log))
+    _SERVER.append(server)
+    os.environ.update(emulator.client_environment(url, str(log)))
+
+
+def pytest_unconfigure(config):
+    while _SERVER:
+        emulator.stop(_SERVER.pop())
 
 
 def _endpoint() -> str:
-    url = os.environ.get("CLOUDPLATFORM_AWS_ENDPOINT_URL")
-    if not url:
-        pytest.fail("integration tests run inside the emulator: use `make integration`")
-    return url
+    return os.environ["CLOUDPLATFORM_AWS_ENDPOINT_URL"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_emulator():
+    """Each module starts from an empty account (moto's reset API)."""
+    request = urllib.request.Request(f"{_endpoint()}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=60):  # noqa: S310
+        pass
 
 
 @dataclass
