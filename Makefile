@@ -29,8 +29,10 @@ $(COLLECTION_LINK):
 deploy: setup
 	$(EMULATOR) -- bash -c 'ansible-playbook site.yml -i inventories/local && ansible-playbook playbooks/summary.yml -i inventories/local'
 
-## The full test suite (what CI runs).
-test: setup lint sanity unit integration molecule
+## The full test suite (what CI runs). The static gates first; then the integration tests and the
+## Molecule scenario side by side, each against its own emulators (output printed as each ends).
+test: setup lint sanity unit
+	$(MAKE) --no-print-directory -j2 --output-sync=target integration molecule
 	@echo "all quality gates passed"
 
 lint: setup

@@ -30,6 +30,8 @@ STAR_ONLY_ACTIONS = {
     "ecr:GetAuthorizationToken",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
     "cloudwatch:PutMetricData",
     "logs:DescribeLogGroups",
     "sts:GetCallerIdentity",

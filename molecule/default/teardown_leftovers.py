@@ -7,6 +7,16 @@ Environment=ENVIRONMENT, then each service's own describe calls for the resource
 environment by tag or by the {project}-{environment} name prefix (some resource types are not in
 the tagging API, and a resource that lost its tags must not hide). Prints a JSON object of
 leftovers by kind. Calls only Describe*/List*/Get* APIs.
+
+Each tagged resource is classified by reading it back:
+- "gone": deleted, though the API still returns it for a while (a NAT gateway in state deleted, an
+  INACTIVE ECS cluster, service or task definition revision);
+- "in_recovery_window": the KMS key (pending deletion) with its alias, and the secrets (scheduled
+  for deletion): AWS deletes them when the window ends (decisions: 30 days) and until then they
+  cannot be used; a converge within the window restores them;
+- "retained": the final snapshot of the database, kept on purpose (rds_final_snapshot, on wherever
+  deletion protection is on);
+- anything else is a leftover, and so is any resource the per-service describes find.
 """
 
 from __future__ import annotations
@@ -28,13 +38,49 @@ def pages(service: str, operation: str, key: str, **kwargs) -> list:
     return [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
 
 
+def status(arn: str) -> str:
+    """gone, in_recovery_window, retained or live (see the module docstring)."""
+    service, resource = arn.split(":")[2], arn.split(":", 5)[5]
+    if service == "kms" and resource.startswith("key/"):
+        state = client("kms").describe_key(KeyId=arn)["KeyMetadata"]["KeyState"]
+        return "in_recovery_window" if state == "PendingDeletion" else "live"
+    if service == "secretsmanager":
+        return "in_recovery_window" if "DeletedDate" in client("secretsmanager").describe_secret(SecretId=arn) else "live"
+    if service == "ec2" and resource.startswith("natgateway/"):
+        gateways = client("ec2").describe_nat_gateways(NatGatewayIds=[resource.split("/", 1)[1]])["NatGateways"]
+        return "gone" if all(n["State"] in ("deleted", "deleting") for n in gateways) else "live"
+    if service == "rds" and resource.startswith("snapshot:") and "-final-" in resource:
+        return "retained"
+    if service == "ecs":
+        ecs = client("ecs")
+        if resource.startswith("cluster/"):
+            found = ecs.describe_clusters(clusters=[arn])["clusters"]
+        elif resource.startswith("service/"):
+            found = ecs.describe_services(cluster=resource.split("/")[1], services=[arn])["services"]
+        elif resource.startswith("task-definition/"):
+            found = [ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]]
+        else:
+            return "live"
+        return "gone" if all(item["status"] in ("INACTIVE", "DELETE_IN_PROGRESS") for item in found) else "live"
+    return "live"
+
+
+def in_recovery_window(arn: str) -> bool:
+    return status(arn) == "in_recovery_window"
+
+
+def tagged(project: str, env: str) -> list[str]:
+    return [m["ResourceARN"] for m in pages(
+        "resourcegroupstaggingapi", "get_resources", "ResourceTagMappingList",
+        TagFilters=[{"Key": "Project", "Values": [project]}, {"Key": "Environment", "Values": [env]}])]
+
+
 def leftovers(project: str, env: str) -> dict:
     prefix = f"{project}-{env}"
     tag_filters = [{"Name": "tag:Project", "Values": [project]}, {"Name": "tag:Environment", "Values": [env]}]
+    arns = tagged(project, env)
     found = {
-        "tagged": [m["ResourceARN"] for m in pages(
-            "resourcegroupstaggingapi", "get_resources", "ResourceTagMappingList",
-            TagFilters=[{"Key": "Project", "Values": [project]}, {"Key": "Environment", "Values": [env]}])],
+        "tagged": [arn for arn in arns if status(arn) == "live"],
         "vpcs": [v["VpcId"] for v in pages("ec2", "describe_vpcs", "Vpcs", Filters=tag_filters)],
         "subnets": [s["SubnetId"] for s in pages("ec2", "describe_subnets", "Subnets", Filters=tag_filters)],
         "nat_gateways": [n["NatGatewayId"] for n in pages("ec2", "describe_nat_gateways", "NatGateways", Filter=tag_filters)
@@ -63,7 +109,8 @@ def leftovers(project: str, env: str) -> dict:
         "sns_topics": [t["TopicArn"] for t in pages("sns", "list_topics", "Topics") if f":{prefix}" in t["TopicArn"]],
         "alarms": [a["AlarmName"] for a in pages("cloudwatch", "describe_alarms", "MetricAlarms", AlarmNamePrefix=prefix)],
         "kms_aliases": [a["AliasName"] for a in pages("kms", "list_aliases", "Aliases")
-                        if a["AliasName"] == f"alias/{prefix}"],
+                        if a["AliasName"] == f"alias/{prefix}" and a.get("TargetKeyId")
+                        and client("kms").describe_key(KeyId=a["TargetKeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"],
     }
     return {kind: items for kind, items in found.items() if items}
 
@@ -73,7 +120,12 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     left = leftovers(argv[1], argv[2])
-    print(json.dumps(left, indent=2, sort_keys=True))
+    report = {"leftovers": left}
+    for arn in tagged(argv[1], argv[2]):
+        kind = status(arn)
+        if kind != "live":
+            report.setdefault(kind, []).append(arn)
+    print(json.dumps(report, indent=2, sort_keys=True))
     return 1 if left else 0
 
 

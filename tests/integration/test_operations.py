@@ -10,6 +10,7 @@ AWS requests answered with throttling errors or 503s, as a large account sees th
 from __future__ import annotations
 
 import json
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -27,8 +28,10 @@ TAGS = {"Project": "cloudplatform", "Environment": ENV}
 
 def awx_run(tmp_path: Path, playbook: str, report_dir: Path, extravars: dict | None = None):
     """Run a playbook as AWX does: private data dir, project directory, inventory, extra vars."""
-    private = tmp_path / f"runner-{playbook.replace('/', '-')}"
-    private.mkdir(exist_ok=True)
+    # One private data dir per run: ansible-runner keeps the env/ files of an earlier run in the
+    # same dir, which would send a second drift report to the first report's directory.
+    private = tmp_path / f"runner-{playbook.replace('/', '-')}-{report_dir.name}"
+    private.mkdir()
     return ansible_runner.run(
         private_data_dir=str(private),
         project_dir=str(ROOT),
@@ -81,14 +84,6 @@ def read_report(path: Path) -> dict:
     return json.loads((path / "drift.json").read_text())
 
 
-KNOWN_DRIFT_DEFECT = (
-    "Known defect (open in issue 9): in check mode on an untouched dev stack, one security_groups "
-    "task and amazon.aws rds_instance report a change, so the drift report lists the ALB group and "
-    "the database although nothing drifted."
-)
-
-
-@pytest.mark.xfail(reason=KNOWN_DRIFT_DEFECT, strict=True)
 def test_drift_on_an_untouched_stack_lists_nothing(deployed, call_log):
     from calls import read_calls, writes
 
@@ -101,7 +96,6 @@ def test_drift_on_an_untouched_stack_lists_nothing(deployed, call_log):
     assert writes(read_calls(call_log)[before:]) == []
 
 
-@pytest.mark.xfail(reason=KNOWN_DRIFT_DEFECT, strict=False)
 def test_out_of_band_changes_are_reported_and_fail_the_run(deployed, aws, call_log):
     from calls import read_calls, writes
 
@@ -132,18 +126,26 @@ def test_out_of_band_changes_are_reported_and_fail_the_run(deployed, aws, call_l
 
 
 def test_teardown_leaves_nothing_tagged_with_the_environment(deployed, aws):
+    """Nothing tagged with the environment (tagging API) or named after it (each service's describes).
+
+    The KMS key and the secrets wait out their recovery window (30 days, decisions.md) before AWS
+    deletes them, and a final database snapshot is kept where rds_final_snapshot is on: those are
+    checked to be in that state instead (molecule/default/teardown_leftovers.py).
+    """
+    sys.path.insert(0, str(ROOT / "molecule" / "default"))
+    import teardown_leftovers
+
+    before = teardown_leftovers.tagged("cloudplatform", ENV)
+    assert before, "the deployed environment has tagged resources"
     run = awx_run(deployed, "playbooks/teardown.yml", deployed / "drift-teardown")
     assert run.status == "successful", stdout(run)[-5000:]
-    tagging = aws("resourcegroupstaggingapi")
-    left = tagging.get_resources(TagFilters=[{"Key": k, "Values": [v]} for k, v in TAGS.items()])["ResourceTagMappingList"]
-    assert [m["ResourceARN"] for m in left] == []
-    filters = [{"Name": "tag:Environment", "Values": [ENV]}]
+    assert teardown_leftovers.leftovers("cloudplatform", ENV) == {}
+    remaining = {arn: teardown_leftovers.status(arn) for arn in teardown_leftovers.tagged("cloudplatform", ENV)}
+    waiting = sorted(arn for arn, kind in remaining.items() if kind == "in_recovery_window")
+    assert {arn.split(":")[2] for arn in waiting} == {"kms", "secretsmanager"}, remaining
+    assert "live" not in remaining.values(), remaining
     ec2 = aws("ec2")
-    assert ec2.describe_vpcs(Filters=filters)["Vpcs"] == []
-    assert [n for n in ec2.describe_nat_gateways(Filters=filters)["NatGateways"] if n["State"] != "deleted"] == []
-    assert ec2.describe_addresses(Filters=filters)["Addresses"] == []
-    assert [i for i in aws("rds").describe_db_instances()["DBInstances"] if ENV in i["DBInstanceIdentifier"]] == []
-    assert [r for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(f"cloudplatform-{ENV}-")] == []
+    assert [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] not in ("deleted", "deleting")] == []
 
 
 def test_prod_teardown_without_confirmation_fails_before_any_call(run_playbook, endpoint):
