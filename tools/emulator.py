@@ -369,6 +369,15 @@ def client_environment(url: str, log: str) -> dict:
     }
 
 
+def _end_child(child: subprocess.Popen | None) -> None:
+    if child is not None and child.poll() is None:
+        child.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=20)
+        if child.poll() is None:
+            child.kill()
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.command:
         print("emulator.py run: give a command after --", file=sys.stderr)
@@ -398,12 +407,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"emulator: {exc}", file=sys.stderr)
         code = 3
     finally:
-        if child is not None and child.poll() is None:
-            child.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=20)
-            if child.poll() is None:
-                child.kill()
+        _end_child(child)
         if server is not None:
             stop(server)
         for sig, handler in previous.items():

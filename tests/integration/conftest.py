@@ -55,7 +55,7 @@ def _endpoint() -> str:
 @pytest.fixture(scope="module", autouse=True)
 def fresh_emulator():
     """Each module starts from an empty account (moto's reset API)."""
-    request = urllib.request.Request(f"{_endpoint()}/moto-api/reset", method="POST")
+    request = urllib.request.Request(f"{_endpoint()}/moto-api/reset", method="POST")  # noqa: S310
     with urllib.request.urlopen(request, timeout=60):  # noqa: S310
         pass
 
