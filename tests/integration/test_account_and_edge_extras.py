@@ -46,11 +46,21 @@ def edge_off(run_playbook, account_runs):
     return run
 
 
+# What the alb role publishes after requesting its certificate for the API name (alb_certificate_domain
+# of the local inventory): the dns role must validate that certificate, not request a second one.
+ALB_CERTIFICATE_NAME = "cloudplatform-local-alb-cert"
+
+
 @pytest.fixture(scope="module")
-def edge_on(run_playbook, edge_off):
-    first = run_playbook("site.yml", "inventories/local", extra_vars=EDGE_ON, args=EDGE_TAGS)
+def edge_on(run_playbook, edge_off, aws):
+    alb_certificate = aws("acm").request_certificate(
+        DomainName=f"api.{DOMAIN}", ValidationMethod="DNS",
+        Tags=[{"Key": "Name", "Value": ALB_CERTIFICATE_NAME}])["CertificateArn"]
+    extra = {**EDGE_ON, "alb_resource": {"certificate_arn": alb_certificate, "certificate_name": ALB_CERTIFICATE_NAME,
+                                         "certificate_domain": f"api.{DOMAIN}"}}
+    first = run_playbook("site.yml", "inventories/local", extra_vars=extra, args=EDGE_TAGS)
     assert first.rc == 0, first.output[-3000:]
-    second = run_playbook("site.yml", "inventories/local", extra_vars=EDGE_ON, args=EDGE_TAGS)
+    second = run_playbook("site.yml", "inventories/local", extra_vars=extra, args=EDGE_TAGS)
     assert second.rc == 0, second.output[-3000:]
     return first, second
 
@@ -229,6 +239,11 @@ def test_certificates_are_dns_validated_and_their_records_exist(edge_on, aws):
                     for c in acm.list_certificates()["CertificateSummaryList"]]
     names = [set(c["SubjectAlternativeNames"]) for c in certificates]
     assert expected["us-east-1"] in names and expected["api"] in names
+    # One certificate for the API name: the ALB's, validated through the zone by the dns role.
+    api = [c for c in certificates if set(c["SubjectAlternativeNames"]) == expected["api"]]
+    assert len(api) == 1, [c["CertificateArn"] for c in api]
+    tags = {t["Key"]: t["Value"] for t in acm.list_tags_for_certificate(CertificateArn=api[0]["CertificateArn"])["Tags"]}
+    assert tags["Name"] == ALB_CERTIFICATE_NAME and tags["Environment"] == "local"
     for certificate in certificates:
         if set(certificate["SubjectAlternativeNames"]) not in expected.values():
             continue

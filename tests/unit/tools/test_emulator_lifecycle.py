@@ -86,3 +86,23 @@ def test_stopped_even_when_the_runner_is_killed(start):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     assert wait_gone(log) == []
+
+
+def test_a_server_started_in_process_dies_with_its_process(tmp_path):
+    """The integration tests' path (each pytest-xdist worker calls emulator.start()): killing the
+    worker, however abruptly, takes its emulator with it."""
+    log = tmp_path / "worker.jsonl"
+    script = ("import sys, time; sys.path.insert(0, 'tools'); import emulator; "
+              f"server, url = emulator.start({str(log)!r}); print(url, flush=True); time.sleep(120)")
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout.readline().startswith("http://127.0.0.1:")
+        assert servers_of(log)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        assert wait_gone(log) == []
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        for pid in servers_of(log):
+            os.kill(pid, signal.SIGKILL)
