@@ -71,6 +71,15 @@ def converge(label: str, log: Path, args: list[str], extra: dict | None = None) 
     }
 
 
+def resource_kind(service: str, kind: str) -> str:
+    """service:type; S3 bucket and SNS topic ARNs carry the name where other ARNs carry the type."""
+    if service == "s3":
+        return "s3:bucket"
+    if service == "sns":
+        return "sns:topic"
+    return f"{service}:{kind}"
+
+
 def managed_resources(project: str, env: str) -> dict:
     import boto3
 
@@ -84,7 +93,7 @@ def managed_resources(project: str, env: str) -> dict:
             parts = mapping["ResourceARN"].split(":", 5)
             resource = parts[5]
             cut = min((i for i in (resource.find("/"), resource.find(":")) if i >= 0), default=len(resource))
-            kinds[f"{parts[2]}:{resource[:cut]}"] += 1
+            kinds[resource_kind(parts[2], resource[:cut])] += 1
     iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint)
     prefix = f"{project}-{env}"
     kinds["iam:role"] = sum(1 for page in iam.get_paginator("list_roles").paginate()
@@ -131,7 +140,32 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1048576:.0f} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
 
 
+def targets(results: dict, noop: dict, check: dict, total_resources: int) -> list[str]:
+    """The targets of the performance issue against the figures of this run."""
+    reads_per = noop["reads"] / total_resources if total_resources else 0
+    rows = [
+        ("No-op converge: write calls", "0", str(noop["writes"]), noop["writes"] == 0),
+        ("No-op converge: read calls per managed resource", "<= 3", f"{reads_per:.2f}", reads_per <= 3),
+        ("No-op converge: wall time", "< 60 s (stretch 30 s)", f"{noop['seconds']} s", noop["seconds"] < 60),
+        ("Check-mode converge: write calls", "0", str(check["writes"]), check["writes"] == 0),
+        ("Check-mode / no-op wall time", "<= 1.2x", f"{check['seconds'] / noop['seconds']:.2f}x",
+         check["seconds"] <= 1.2 * noop["seconds"]),
+    ]
+    scaling = results.get("scaling") or []
+    if len(scaling) > 1 and scaling[-1]["services"] != scaling[0]["services"]:
+        per = (scaling[-1]["seconds"] - scaling[0]["seconds"]) / (scaling[-1]["services"] - scaling[0]["services"])
+        rows.append(("No-op converge: each added service", "<= 2.5 s", f"{per:.2f} s", per <= 2.5))
+    lines = ["## Targets", "", "| Target | Wanted | Measured | Met |", "|---|---|---|---|"]
+    lines += [f"| {name} | {wanted} | {measured} | {'yes' if met else 'no'} |" for name, wanted, measured, met in rows]
+    return [*lines, ""]
+
+
 def render(results: dict) -> str:
+    resources = Counter()
+    for kind, count in results["resources"].items():
+        service, _, rest = kind.partition(":")
+        resources[resource_kind(service, rest)] += count
+    results = {**results, "resources": dict(sorted(resources.items()))}
     total_resources = sum(results["resources"].values())
     lines = [
         "# Converge performance",
@@ -151,8 +185,9 @@ def render(results: dict) -> str:
         lines.append(f"| {run['label']} | {run['seconds']} | {run['reads']} | {run['writes']} | {per:.2f} | `{run['recap']}` |")
     noop = next(r for r in results["runs"] if r["label"] == "no-op converge")
     check = next(r for r in results["runs"] if r["label"] == "check-mode converge")
-    lines += ["", f"Check-mode / no-op wall time: {check['seconds'] / noop['seconds']:.2f}x.", "",
-              f"Managed resources: {total_resources}.", "", "| Resource type | Count |", "|---|---|"]
+    lines += ["", f"Check-mode / no-op wall time: {check['seconds'] / noop['seconds']:.2f}x.", ""]
+    lines += targets(results, noop, check, total_resources)
+    lines += [f"Managed resources: {total_resources}.", "", "| Resource type | Count |", "|---|---|"]
     lines += [f"| {kind} | {count} |" for kind, count in results["resources"].items()]
     if results["scaling"]:
         lines += ["", "## No-op converge by number of services", "",
@@ -174,9 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default=str(ROOT / ".cache" / "benchmark.json"))
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--render-only", action="store_true", help="rewrite the page from the last --json results")
     args = parser.parse_args(argv)
     if args.inner:
         return inner(args)
+    if args.render_only:
+        Path(args.output).write_text(render(json.loads(Path(args.json).read_text())))
+        return 0
     cmd = [sys.executable, str(ROOT / "tools" / "emulator.py"), "run", "--log", str(ROOT / ".cache" / "emulator" / "bench.jsonl"),
            "--", sys.executable, __file__, "--inner", "--json", args.json, "--services", *map(str, args.services)]
     code = subprocess.call(cmd, cwd=ROOT)
