@@ -117,7 +117,7 @@ def inner(args: argparse.Namespace) -> int:
     for count in args.services:
         if count == default_count:
             # The inventory's own three services: the no-op converge above is that figure.
-            run = dict(results["runs"][1], services=count)
+            run = dict(next(r for r in results["runs"] if r["label"] == "no-op converge"), services=count)
         else:
             services = {"cloudplatform_services": extra_services(count)}
             converge(f"first converge, {count} services", log, [], services)
@@ -161,11 +161,6 @@ def targets(results: dict, noop: dict, check: dict, total_resources: int) -> lis
 
 
 def render(results: dict) -> str:
-    resources = Counter()
-    for kind, count in results["resources"].items():
-        service, _, rest = kind.partition(":")
-        resources[resource_kind(service, rest)] += count
-    results = {**results, "resources": dict(sorted(resources.items()))}
     total_resources = sum(results["resources"].values())
     lines = [
         "# Converge performance",

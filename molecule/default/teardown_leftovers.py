@@ -65,22 +65,27 @@ def status(arn: str) -> str:
     return "live"
 
 
-def in_recovery_window(arn: str) -> bool:
-    return status(arn) == "in_recovery_window"
-
-
 def tagged(project: str, env: str) -> list[str]:
     return [m["ResourceARN"] for m in pages(
         "resourcegroupstaggingapi", "get_resources", "ResourceTagMappingList",
         TagFilters=[{"Key": "Project", "Values": [project]}, {"Key": "Environment", "Values": [env]}])]
 
 
-def leftovers(project: str, env: str) -> dict:
+def report(project: str, env: str) -> dict:
+    """{"leftovers": {kind: [...]}} plus the tagged ARNs that are not live, by status."""
+    result = {}
+    for arn in tagged(project, env):
+        result.setdefault(status(arn), []).append(arn)
+    live = result.pop("live", [])
+    return {**result, "leftovers": leftovers(project, env, live)}
+
+
+def leftovers(project: str, env: str, live_tagged: list[str]) -> dict:
     prefix = f"{project}-{env}"
     tag_filters = [{"Name": "tag:Project", "Values": [project]}, {"Name": "tag:Environment", "Values": [env]}]
-    arns = tagged(project, env)
+    ecs_clusters = [a for a in pages("ecs", "list_clusters", "clusterArns") if f"/{prefix}" in a]
     found = {
-        "tagged": [arn for arn in arns if status(arn) == "live"],
+        "tagged": live_tagged,
         "vpcs": [v["VpcId"] for v in pages("ec2", "describe_vpcs", "Vpcs", Filters=tag_filters)],
         "subnets": [s["SubnetId"] for s in pages("ec2", "describe_subnets", "Subnets", Filters=tag_filters)],
         "nat_gateways": [n["NatGatewayId"] for n in pages("ec2", "describe_nat_gateways", "NatGateways", Filter=tag_filters)
@@ -91,8 +96,8 @@ def leftovers(project: str, env: str) -> dict:
                          if i["DBInstanceIdentifier"].startswith(prefix)],
         "replication_groups": [g["ReplicationGroupId"] for g in pages("elasticache", "describe_replication_groups", "ReplicationGroups")
                                if g["ReplicationGroupId"].startswith(prefix)],
-        "ecs_clusters": [a for a in pages("ecs", "list_clusters", "clusterArns") if f"/{prefix}" in a
-                         and client("ecs").describe_clusters(clusters=[a])["clusters"][0]["status"] != "INACTIVE"],
+        "ecs_clusters": [c["clusterArn"] for c in (client("ecs").describe_clusters(clusters=ecs_clusters)["clusters"]
+                                                   if ecs_clusters else []) if c["status"] != "INACTIVE"],
         "load_balancers": [lb["LoadBalancerName"] for lb in pages("elbv2", "describe_load_balancers", "LoadBalancers")
                            if lb["LoadBalancerName"].startswith(prefix)],
         "target_groups": [tg["TargetGroupName"] for tg in pages("elbv2", "describe_target_groups", "TargetGroups")
@@ -103,7 +108,7 @@ def leftovers(project: str, env: str) -> dict:
         "log_groups": [g["logGroupName"] for g in pages("logs", "describe_log_groups", "logGroups")
                        if prefix in g["logGroupName"]],
         "ecr_repositories": [r["repositoryName"] for r in pages("ecr", "describe_repositories", "repositories")
-                             if r["repositoryName"].startswith(f"{prefix}/") or r["repositoryName"].startswith(prefix)],
+                             if r["repositoryName"].startswith(prefix)],
         "lambda_functions": [f["FunctionName"] for f in pages("lambda", "list_functions", "Functions")
                              if f["FunctionName"].startswith(prefix)],
         "sns_topics": [t["TopicArn"] for t in pages("sns", "list_topics", "Topics") if f":{prefix}" in t["TopicArn"]],
@@ -119,14 +124,9 @@ def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    left = leftovers(argv[1], argv[2])
-    report = {"leftovers": left}
-    for arn in tagged(argv[1], argv[2]):
-        kind = status(arn)
-        if kind != "live":
-            report.setdefault(kind, []).append(arn)
-    print(json.dumps(report, indent=2, sort_keys=True))
-    return 1 if left else 0
+    found = report(argv[1], argv[2])
+    print(json.dumps(found, indent=2, sort_keys=True))
+    return 1 if found["leftovers"] else 0
 
 
 if __name__ == "__main__":
