@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -47,13 +48,13 @@ def extra_services(count: int) -> list[dict]:
     return services[:count]
 
 
-def converge(label: str, log: Path, args: list[str], extra: dict | None = None) -> dict:
+def converge(label: str, log: Path, args: list[str], extra: dict | None = None, env: dict | None = None) -> dict:
     start_line = len(read_calls(log))
     cmd = [PLAYBOOK, "site.yml", "-i", "inventories/local", *args]
     if extra:
         cmd += ["-e", json.dumps(extra)]
-    began = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    began, began_wall = time.monotonic(), time.time()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
     seconds = time.monotonic() - began
     if proc.returncode != 0:
         print(proc.stdout[-4000:], proc.stderr[-2000:], file=sys.stderr)
@@ -68,7 +69,93 @@ def converge(label: str, log: Path, args: list[str], extra: dict | None = None) 
         "writes": sum(n for (k, _, _), n in counts.items() if k == "write"),
         "by_action": {f"{k} {s}:{a}": n for (k, s, a), n in sorted(counts.items())},
         "recap": recap[-1] if recap else "",
+        "began": began_wall,
+        "stdout": proc.stdout,
+        "calls": calls,
     }
+
+
+# Provisioning times the timeline run gives the emulator (tools/emulator_provisioning.py): AWS's
+# typical creation times (NAT gateway ~2 min, ALB ~3 min, Multi-AZ Redis ~12 min, Multi-AZ RDS
+# ~15 min) scaled 1 minute -> 6 seconds, so the run shows the same overlap in a few minutes.
+PROVISIONING = {"nat": 12, "alb": 18, "elasticache": 72, "rds": 90}
+CREATE_CALLS = {"nat": "CreateNatGateway", "alb": "CreateLoadBalancer", "elasticache": "CreateReplicationGroup",
+                "rds": "CreateDBInstance"}
+RESOURCE_NAMES = {"nat": "NAT gateways", "alb": "load balancer", "elasticache": "Redis replication group",
+                  "rds": "PostgreSQL instance"}
+# Tasks shown in the timeline: (label, task name pattern).
+TIMELINE_TASKS = [
+    ("create the NAT gateways (waits for them)", r"vpc : Create the NAT gateways"),
+    ("start the PostgreSQL instance", r"rds : Create or update the PostgreSQL instance"),
+    ("start the Redis replication group", r"elasticache : Create or update the Redis replication group"),
+    ("start the load balancer", r"alb : Create or update the load balancer"),
+    ("wait for the PostgreSQL instance", r"rds : Wait until the database is available"),
+    ("wait for the Redis replication group", r"elasticache : Wait until the Redis replication group is available"),
+    ("converge the ECS services", r"ecs_service : "),
+]
+
+
+def task_times(stdout: str) -> list[tuple[str, float, float]]:
+    """(task name, start, end) in seconds from the start of the run, from the profile_tasks lines."""
+    starts, names, end = [], [], 0.0
+    lines = stdout.splitlines()
+    for index, line in enumerate(lines[:-1]):
+        elapsed = re.search(r"\)\s+(\d+):(\d+):([\d.]+)", lines[index + 1])
+        if elapsed:
+            offset = int(elapsed.group(1)) * 3600 + int(elapsed.group(2)) * 60 + float(elapsed.group(3))
+            task = re.match(r"TASK \[(.*)\]", line)
+            if task:
+                names.append(task.group(1))
+                starts.append(offset)
+            end = max(end, offset)
+    return [(name, start, starts[i + 1] if i + 1 < len(starts) else end) for i, (name, start) in enumerate(zip(names, starts, strict=True))]
+
+
+def timeline(run: dict) -> dict:
+    """When each long-provisioning resource was created and became available, and when the steps ran."""
+    resources = []
+    for kind, seconds in PROVISIONING.items():
+        created = [c["ts"] - run["began"] for c in run["calls"] if c.get("action") == CREATE_CALLS[kind]]
+        if created:
+            resources.append({"kind": kind, "name": RESOURCE_NAMES[kind], "count": len(created), "created": round(min(created), 1),
+                              "available": round(max(created) + seconds, 1), "provisioning": seconds})
+    tasks = task_times(run["stdout"])
+    steps = []
+    for label, pattern in TIMELINE_TASKS:
+        matching = [(start, end) for name, start, end in tasks if re.search(pattern, name)]
+        if matching:
+            steps.append({"step": label, "start": round(min(s for s, _ in matching), 1), "end": round(max(e for _, e in matching), 1)})
+    return {"seconds": run["seconds"], "resources": resources, "steps": steps,
+            "sum_of_provisioning": sum(r["provisioning"] for r in resources)}
+
+
+def set_provisioning(**seconds) -> None:
+    import urllib.request
+
+    query = "&".join(f"{kind}={value}" for kind, value in seconds.items())
+    with urllib.request.urlopen(f"{os.environ['CLOUDPLATFORM_AWS_ENDPOINT_URL']}/_cloudplatform/provisioning?{query}", timeout=10):
+        pass
+
+
+def reset_emulator() -> None:
+    import urllib.request
+
+    request = urllib.request.Request(f"{os.environ['CLOUDPLATFORM_AWS_ENDPOINT_URL']}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=60):
+        pass
+
+
+def timeline_run(log: Path) -> dict:
+    """A first converge on an empty account whose slow resources take PROVISIONING seconds to create."""
+    reset_emulator()
+    set_provisioning(**PROVISIONING)
+    try:
+        run = converge("first converge with provisioning times", log, [],
+                       {"rds_wait_poll_interval": 3, "elasticache_wait_poll_interval": 3},
+                       env={"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"})
+    finally:
+        set_provisioning(**dict.fromkeys(PROVISIONING, 0))
+    return timeline(run)
 
 
 def resource_kind(service: str, kind: str) -> str:
@@ -124,6 +211,10 @@ def inner(args: argparse.Namespace) -> int:
             run = converge(f"no-op converge, {count} services", log, [], services)
             run["services"] = count
         results["scaling"].append(run)
+    results["timeline"] = timeline_run(log)
+    for run in [*results["runs"], *results["scaling"]]:
+        for key in ("stdout", "calls", "began"):
+            run.pop(key, None)
     Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
 
@@ -160,6 +251,47 @@ def targets(results: dict, noop: dict, check: dict, total_resources: int) -> lis
     return [*lines, ""]
 
 
+def gantt(rows: list[tuple[str, float, float]], total: float, width: int = 60) -> list[str]:
+    """A text bar per row: '#' from start to end on a scale of `total` seconds."""
+    label_width = max(len(label) for label, _, _ in rows)
+    scale = width / total if total else 0
+    out = []
+    for label, start, end in rows:
+        begin = int(start * scale)
+        bar = "#" * max(1, int(end * scale) - begin)
+        out.append(f"{label.ljust(label_width)} |{' ' * begin}{bar}")
+    out.append(f"{''.ljust(label_width)} +{'-' * width} {total:.0f} s")
+    return out
+
+
+def render_timeline(data: dict, first_without_waits: float) -> list[str]:
+    resources, steps = data["resources"], data["steps"]
+    lines = [
+        "", "## First converge: the long waits run side by side", "",
+        "On AWS a first converge is dominated by resources that take minutes to create. This run gives "
+        "the emulator AWS's typical creation times scaled 1 min -> 6 s (tools/emulator_provisioning.py): "
+        "each resource describes as creating/pending/provisioning for that long after its create call. "
+        "The converge starts the database and Redis without waiting, converges the layers that do not "
+        "need them (ECR, cluster, load balancer, WAF) while they provision, and waits for both just before "
+        "the ECS services; the NAT gateways are waited for inside the network layer (the app routes "
+        "need them) and the load balancer is never waited for (ECS registers targets once it is active).",
+        "",
+        f"First converge with these provisioning times: **{data['seconds']} s**. The same converge without "
+        f"provisioning times took {first_without_waits} s and the provisioning times add up to "
+        f"{data['sum_of_provisioning']} s, so waiting for each resource in turn would take at least "
+        f"{first_without_waits + data['sum_of_provisioning']:.0f} s.",
+        "", "| Resource | Created at (s) | Provisioning time (s) | Available at (s) |", "|---|---|---|---|",
+    ]
+    lines += [f"| {r['name']}{' x' + str(r['count']) if r['count'] > 1 else ''} | {r['created']} | {r['provisioning']} | {r['available']} |"
+              for r in resources]
+    lines += ["", "| Converge step | From (s) | To (s) |", "|---|---|---|"]
+    lines += [f"| {st['step']} | {st['start']} | {st['end']} |" for st in steps]
+    rows = [(f"{r['name']} provisioning", r["created"], r["available"]) for r in resources]
+    rows += [(st["step"], st["start"], st["end"]) for st in steps]
+    lines += ["", "```", *gantt(rows, data["seconds"]), "```"]
+    return lines
+
+
 def render(results: dict) -> str:
     total_resources = sum(results["resources"].values())
     lines = [
@@ -192,6 +324,8 @@ def render(results: dict) -> str:
         if last["services"] != first["services"]:
             per_service = (last["seconds"] - first["seconds"]) / (last["services"] - first["services"])
             lines += ["", f"Each added service costs {per_service:.2f} s of no-op converge time."]
+    if results.get("timeline"):
+        lines += render_timeline(results["timeline"], results["runs"][0]["seconds"])
     for run in results["runs"]:
         lines += ["", f"### Calls of the {run['label']}", "", "| Kind, service:action | Calls |", "|---|---|"]
         lines += [f"| {name} | {count} |" for name, count in run["by_action"].items()]

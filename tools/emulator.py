@@ -163,6 +163,15 @@ class Recorder:
             self._write({"mark": query.get("name", [""])[0]})
         elif path == "faults":
             self.fault_rate = float(query.get("rate", ["0"])[0])
+        elif path == "provisioning":
+            import emulator_provisioning
+
+            try:
+                emulator_provisioning.DELAYS.update(emulator_provisioning.parse(
+                    ",".join(f"{kind}={values[0]}" for kind, values in query.items())))
+            except ValueError as error:
+                start_response("400 Bad Request", [("Content-Type", "text/plain")])
+                return [str(error).encode()]
         elif path != "health":
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"unknown control path"]
@@ -293,6 +302,9 @@ def serve(args: argparse.Namespace) -> int:
     import emulator_data
 
     emulator_data.apply()
+    import emulator_provisioning
+
+    emulator_provisioning.apply()
     WSGIRequestHandler.log_request = lambda *a, **k: None
     app = Recorder(DomainDispatcherApplication(create_backend_app), args.log, args.fault_rate, args.seed)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

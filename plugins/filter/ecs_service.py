@@ -170,17 +170,84 @@ def ecs_service_plan(services, context):
     return [_one(service, context) for service in services]
 
 
+def ecs_service_scaling_targets(plan, cluster, schedules, shutdown, timezone):
+    """The scalable targets of the planned services, for cloudplatform.aws.application_autoscaling_target_set.
+
+    Each service gets its night and weekend actions (present when the shutdown is on, absent when
+    off). A service with target-tracking policies, or any service while the shutdown is on, also gets
+    its bounds and policies; the others (a queue worker that queue_depth scales) only get their
+    actions removed, so their target is neither registered nor changed here.
+    """
+    targets = []
+    for entry in plan:
+        scaling = entry["scaling"]
+        actions = [
+            {
+                "name": "%s-%s" % (entry["service_name"], schedule["suffix"]),
+                "schedule": schedule["schedule"],
+                "timezone": timezone,
+                "min_capacity": 0 if schedule["stop"] else scaling["min_count"],
+                "max_capacity": 0 if schedule["stop"] else scaling["max_count"],
+                "state": "present" if shutdown else "absent",
+            }
+            for schedule in schedules
+        ]
+        target = {"resource_id": "service/%s/%s" % (cluster, entry["service_name"]), "scheduled_actions": actions}
+        if scaling["policies"] or shutdown:
+            target.update(min_capacity=scaling["min_count"], max_capacity=scaling["max_count"], policies=scaling["policies"])
+        targets.append(target)
+    return targets
+
+
 PENDING = "(known after apply)"
 
 
-def ecs_service_facts(results):
-    """ecs_service_resources from the registered results of the service task."""
+def ecs_service_set_items(plan, settings):
+    """The services of the plan with their task definitions, for cloudplatform.aws.ecs_fargate_service_set.
+
+    ``settings`` carries what every service shares: its subnets, tags and deployment settings.
+    """
+    items = []
+    for entry in plan:
+        service = entry["service"]
+        item = dict(
+            (key, settings[key])
+            for key in ("subnets", "assign_public_ip", "minimum_healthy_percent", "maximum_percent", "circuit_breaker",
+                        "propagate_tags", "preserve_desired_count", "tags")
+            if key in settings
+        )
+        item.update(
+            name=entry["service_name"],
+            desired_count=service["desired_count"],
+            capacity_provider_strategy=service["capacity_provider_strategy"],
+            security_groups=service["security_groups"],
+            load_balancers=service["load_balancers"],
+            enable_execute_command=service["enable_execute_command"],
+            task_definition=dict(entry["task_definition"], family=entry["family"], tags=settings.get("tags") or {}),
+        )
+        if service.get("health_check_grace_period_seconds"):
+            item["health_check_grace_period_seconds"] = service["health_check_grace_period_seconds"]
+        items.append(item)
+    return items
+
+
+def ecs_service_log_groups(plan, settings):
+    """The log group of each planned service with the shared settings, for cloudplatform.aws.cloudwatchlogs_log_group_set.
+
+    Settings that are None (no environment key when the kms layer is not in the play) stay unmanaged.
+    """
+    shared = {key: value for key, value in settings.items() if value is not None}
+    return [dict(shared, name=entry["log_group"]) for entry in plan]
+
+
+def ecs_service_facts(results, plan=None):
+    """ecs_service_resources from the service results (a loop's results, or the set module's services with the plan)."""
     facts = {}
-    for result in results:
-        plan = result["item"]
+    for index, result in enumerate(results):
+        plan_entry = result["item"] if plan is None else plan[index]
         service = result.get("service") or {}
-        facts[plan["name"]] = {
-            "name": plan["service_name"],
+        facts[plan_entry["name"]] = {
+            "name": plan_entry["service_name"],
             "arn": service.get("service_arn") or PENDING,
             "task_definition_arn": service.get("task_definition") or PENDING,
         }
@@ -189,4 +256,10 @@ def ecs_service_facts(results):
 
 class FilterModule(object):
     def filters(self):
-        return {"ecs_service_plan": ecs_service_plan, "ecs_service_facts": ecs_service_facts}
+        return {
+            "ecs_service_plan": ecs_service_plan,
+            "ecs_service_facts": ecs_service_facts,
+            "ecs_service_scaling_targets": ecs_service_scaling_targets,
+            "ecs_service_set_items": ecs_service_set_items,
+            "ecs_service_log_groups": ecs_service_log_groups,
+        }

@@ -2,7 +2,8 @@
 # Copyright: cloudplatform.aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Thin, retried wrappers around the ELBv2 load balancer attribute calls (one boto3 call each)."""
+"""Thin, retried wrappers around the ELBv2 load balancer attribute calls (one boto3 call each), and the
+attribute comparison that load balancers and target groups share."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +13,28 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+
+def api_value(value):
+    """An attribute value as the ELBv2 API reports it: lower-case booleans, everything else a string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def pending_attributes(current, wanted):
+    """The wanted attributes whose value differs from (or is missing in) the current ones."""
+    return {key: value for key, value in wanted.items() if current.get(key) != value}
+
+
+def attribute_dict(attributes):
+    """[{Key, Value}] as the API returns attributes -> {key: value}."""
+    return {a["Key"]: a["Value"] for a in attributes}
+
+
+def attribute_list(attributes):
+    """{key: value} -> the [{Key, Value}] list the Modify*Attributes calls take, in key order."""
+    return [dict(Key=k, Value=v) for k, v in sorted(attributes.items())]
 
 
 class AnsibleElbv2AttributesError(AnsibleAWSError):
@@ -37,14 +60,11 @@ def describe_load_balancer(client, name):
 @Elbv2AttributesErrorHandler.common_error_handler("describe load balancer attributes")
 @AWSRetry.jittered_backoff()
 def describe_load_balancer_attributes(client, arn):
-    attributes = client.describe_load_balancer_attributes(LoadBalancerArn=arn).get("Attributes", [])
-    return {a["Key"]: a["Value"] for a in attributes}
+    return attribute_dict(client.describe_load_balancer_attributes(LoadBalancerArn=arn).get("Attributes", []))
 
 
 @Elbv2AttributesErrorHandler.common_error_handler("modify load balancer attributes")
 @AWSRetry.jittered_backoff()
 def modify_load_balancer_attributes(client, arn, attributes):
-    result = client.modify_load_balancer_attributes(
-        LoadBalancerArn=arn, Attributes=[dict(Key=k, Value=v) for k, v in sorted(attributes.items())]
-    )
-    return {a["Key"]: a["Value"] for a in result.get("Attributes", [])}
+    result = client.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=attribute_list(attributes))
+    return attribute_dict(result.get("Attributes", []))

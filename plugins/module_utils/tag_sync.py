@@ -11,8 +11,8 @@ __metaclass__ = type
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 
-def sync_tags(module, current, untag, tag, wanted=None):
-    """Bring the resource's tags (``current``, a dict) to ``wanted`` (default: the tags param) and purge_tags.
+def sync_tags(module, current, untag, tag, wanted=None, purge=None):
+    """Bring the resource's tags (``current``, a dict) to ``wanted`` and ``purge`` (default: the tags and purge_tags params).
 
     ``untag(keys)`` and ``tag(tags_dict)`` make the service's calls. Returns False when the wanted
     tags are unset or nothing differs, True when a change is (or, in check mode, would be) made.
@@ -20,7 +20,8 @@ def sync_tags(module, current, untag, tag, wanted=None):
     wanted = module.params["tags"] if wanted is None else wanted
     if wanted is None:
         return False
-    to_add, to_remove = compare_aws_tags(current or {}, wanted, module.params["purge_tags"])
+    purge = module.params["purge_tags"] if purge is None else purge
+    to_add, to_remove = compare_aws_tags(current or {}, wanted, purge)
     if not (to_add or to_remove):
         return False
     if module.check_mode:

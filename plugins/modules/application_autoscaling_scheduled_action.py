@@ -124,119 +124,48 @@ scheduled_action:
       sample: {"min_capacity": 0, "max_capacity": 0}
 """
 
-import datetime
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.app_autoscaling import (
     AnsibleAppAutoScalingError,
-    delete_scheduled_action,
-    describe_scheduled_actions,
-    put_scheduled_action,
+    action_options,
+    action_params,
+    action_view,
+    find_action,
+    remove_action,
+    update_action,
 )
 
 
-def parse_time(module, name):
-    """An ISO 8601 option as an aware UTC datetime, or None when unset."""
-    value = module.params[name]
-    if value is None:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        module.fail_json(msg="%s: %r is not an ISO 8601 date and time; expected e.g. 2026-12-01T00:00:00Z" % (name, value))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.astimezone(datetime.timezone.utc)
-
-
-def as_utc(value):
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc)
-
-
-def target_key(params):
-    return dict(
-        ServiceNamespace=params["service_namespace"],
-        ResourceId=params["resource_id"],
-        ScalableDimension=params["scalable_dimension"],
-    )
-
-
-def find_action(client, params):
-    actions = describe_scheduled_actions(client, ScheduledActionNames=[params["name"]], **target_key(params))
-    for action in actions:
-        if action["ScheduledActionName"] == params["name"]:
-            return action
-    return None
-
-
 def wanted_action(module):
-    params = module.params
-    target_action = {}
-    if params["min_capacity"] is not None:
-        target_action["MinCapacity"] = params["min_capacity"]
-    if params["max_capacity"] is not None:
-        target_action["MaxCapacity"] = params["max_capacity"]
-    wanted = dict(target_key(params), ScheduledActionName=params["name"], Schedule=params["schedule"],
-                  Timezone=params["timezone"], ScalableTargetAction=target_action)
-    for option, key in (("start_time", "StartTime"), ("end_time", "EndTime")):
-        parsed = parse_time(module, option)
-        if parsed is not None:
-            wanted[key] = parsed
-    return wanted
-
-
-def comparable(action):
-    """The fields a PutScheduledAction sets, with AWS defaults filled in."""
-    if not action:
-        return {}
-    return {
-        "Schedule": action.get("Schedule"),
-        "Timezone": action.get("Timezone") or "UTC",
-        "StartTime": as_utc(action.get("StartTime")),
-        "EndTime": as_utc(action.get("EndTime")),
-        "ScalableTargetAction": {k: v for k, v in (action.get("ScalableTargetAction") or {}).items() if v is not None},
-    }
-
-
-def snake(action):
-    if not action:
-        return {}
-    result = dict(action)
-    for key in ("StartTime", "EndTime", "CreationTime"):
-        if result.get(key) is not None:
-            result[key] = as_utc(result[key]).isoformat()
-    return camel_dict_to_snake_dict(result)
+    try:
+        return action_params(module.params, module.params)
+    except ValueError as e:
+        module.fail_json(msg=str(e))
 
 
 def ensure_present(module, client):
-    if not module.params["schedule"]:
+    params = module.params
+    if not params["schedule"]:
         module.fail_json(msg="schedule is required with state=present; expected at(...), rate(...) or cron(...)")
-    if module.params["min_capacity"] is None and module.params["max_capacity"] is None:
+    if params["min_capacity"] is None and params["max_capacity"] is None:
         module.fail_json(msg="min_capacity or max_capacity is required with state=present")
-    live = find_action(client, module.params)
+    live = find_action(client, params, params["name"])
     wanted = wanted_action(module)
-    changed = comparable(live) != comparable(wanted)
+    changed = update_action(client, module.check_mode, live, wanted)
     if changed and not module.check_mode:
-        put_scheduled_action(client, **wanted)
-        after = find_action(client, module.params)
+        after = find_action(client, params, params["name"])
     elif changed:
         after = dict(live or {}, **wanted)
     else:
         after = live
-    return {"changed": changed, "scheduled_action": snake(after), "diff": {"before": snake(live), "after": snake(after)}}
+    return {"changed": changed, "scheduled_action": action_view(after), "diff": {"before": action_view(live), "after": action_view(after)}}
 
 
 def ensure_absent(module, client):
-    live = find_action(client, module.params)
-    if live and not module.check_mode:
-        delete_scheduled_action(client, ScheduledActionName=module.params["name"], **target_key(module.params))
-    return {"changed": bool(live), "scheduled_action": {}, "diff": {"before": snake(live), "after": {}}}
+    live = find_action(client, module.params, module.params["name"])
+    changed = remove_action(client, module.check_mode, module.params, module.params["name"], live)
+    return {"changed": changed, "scheduled_action": {}, "diff": {"before": action_view(live), "after": {}}}
 
 
 def main():
@@ -246,12 +175,7 @@ def main():
         resource_id=dict(type="str", required=True),
         scalable_dimension=dict(type="str", default="ecs:service:DesiredCount"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        schedule=dict(type="str"),
-        timezone=dict(type="str", default="UTC"),
-        start_time=dict(type="str"),
-        end_time=dict(type="str"),
-        min_capacity=dict(type="int"),
-        max_capacity=dict(type="int"),
+        **action_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.client("application-autoscaling")

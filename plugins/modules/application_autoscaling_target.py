@@ -123,117 +123,44 @@ policies:
   elements: dict
 """
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.app_autoscaling import (
     AnsibleAppAutoScalingError,
     delete_scaling_policy,
     deregister_scalable_target,
-    describe_scalable_targets,
-    describe_scaling_policies,
-    put_scaling_policy,
-    register_scalable_target,
+    find_policies,
+    find_target,
+    planned_policies,
+    planned_target,
+    policy_options,
+    target_key,
+    target_view,
+    update_policies,
+    update_target,
 )
 
 
-def target_key(params):
-    return dict(
-        ServiceNamespace=params["service_namespace"],
-        ResourceId=params["resource_id"],
-        ScalableDimension=params["scalable_dimension"],
-    )
-
-
-def find_target(client, params):
-    key = target_key(params)
-    targets = describe_scalable_targets(client, ServiceNamespace=key["ServiceNamespace"], ResourceIds=[key["ResourceId"]],
-                                        ScalableDimension=key["ScalableDimension"])
-    return targets[0] if targets else None
-
-
-def find_policies(client, params):
+def listed_policies(client, params):
     names = [p["name"] for p in params["policies"]]
     if not names:
         return {}
-    policies = describe_scaling_policies(client, PolicyNames=names, **target_key(params))
-    return {p["PolicyName"]: p for p in policies}
-
-
-def policy_configuration(policy):
-    return {
-        "TargetValue": float(policy["target_value"]),
-        "PredefinedMetricSpecification": {"PredefinedMetricType": policy["predefined_metric"]},
-        "ScaleInCooldown": policy["scale_in_cooldown"],
-        "ScaleOutCooldown": policy["scale_out_cooldown"],
-        "DisableScaleIn": policy["disable_scale_in"],
-    }
-
-
-def live_configuration(live):
-    config = dict((live or {}).get("TargetTrackingScalingPolicyConfiguration") or {})
-    if "TargetValue" in config:
-        config["TargetValue"] = float(config["TargetValue"])
-    # AWS leaves DisableScaleIn out when it is false.
-    config.setdefault("DisableScaleIn", False)
-    return config
-
-
-def update_target(module, client, target):
-    params = module.params
-    if target and target["MinCapacity"] == params["min_capacity"] and target["MaxCapacity"] == params["max_capacity"]:
-        return False
-    if not module.check_mode:
-        register_scalable_target(client, MinCapacity=params["min_capacity"], MaxCapacity=params["max_capacity"],
-                                 **target_key(params))
-    return True
-
-
-def update_policies(module, client, live):
-    changed = False
-    for policy in module.params["policies"]:
-        wanted = policy_configuration(policy)
-        current = live.get(policy["name"])
-        if current and current.get("PolicyType") == "TargetTrackingScaling" and live_configuration(current) == wanted:
-            continue
-        changed = True
-        if not module.check_mode:
-            put_scaling_policy(client, PolicyName=policy["name"], PolicyType="TargetTrackingScaling",
-                               TargetTrackingScalingPolicyConfiguration=wanted, **target_key(module.params))
-    return changed
-
-
-def state_view(target, policies):
-    return {
-        "scalable_target": camel_dict_to_snake_dict(target or {}),
-        "policies": [camel_dict_to_snake_dict(policies[name]) for name in sorted(policies)],
-    }
-
-
-def planned(module, target, policies):
-    """What the state will be after a check-mode run."""
-    params = module.params
-    target = dict(target or {}, MinCapacity=params["min_capacity"], MaxCapacity=params["max_capacity"], **target_key(params))
-    planned_policies = dict(policies)
-    for policy in params["policies"]:
-        planned_policies[policy["name"]] = dict(planned_policies.get(policy["name"]) or {}, PolicyName=policy["name"],
-                                                PolicyType="TargetTrackingScaling",
-                                                TargetTrackingScalingPolicyConfiguration=policy_configuration(policy))
-    return target, planned_policies
+    return find_policies(client, params, names)
 
 
 def ensure_present(module, client):
-    if module.params["min_capacity"] is None or module.params["max_capacity"] is None:
+    params = module.params
+    if params["min_capacity"] is None or params["max_capacity"] is None:
         module.fail_json(msg="min_capacity and max_capacity are required with state=present")
-    target = find_target(client, module.params)
-    policies = find_policies(client, module.params) if target else {}
-    before = state_view(target, policies)
-    changed = update_target(module, client, target)
-    changed |= update_policies(module, client, policies)
+    target = find_target(client, params)
+    policies = listed_policies(client, params) if target else {}
+    before = target_view(target, policies)
+    changed = update_target(client, module.check_mode, params, target)
+    changed |= update_policies(client, module.check_mode, params, params["policies"], policies)
     if changed and not module.check_mode:
-        after = state_view(find_target(client, module.params), find_policies(client, module.params))
+        after = target_view(find_target(client, params), listed_policies(client, params))
     elif changed:
-        after = state_view(*planned(module, target, policies))
+        after = target_view(planned_target(params, target), planned_policies(params["policies"], policies))
     else:
         after = before
     return dict(changed=changed, diff={"before": before, "after": after}, **after)
@@ -241,13 +168,13 @@ def ensure_present(module, client):
 
 def ensure_absent(module, client):
     target = find_target(client, module.params)
-    policies = find_policies(client, module.params) if target else {}
+    policies = listed_policies(client, module.params) if target else {}
     if target and not module.check_mode:
         for name in policies:
             delete_scaling_policy(client, PolicyName=name, **target_key(module.params))
         deregister_scalable_target(client, **target_key(module.params))
-    before = state_view(target, policies)
-    return dict(changed=bool(target), diff={"before": before, "after": state_view(None, {})}, **state_view(None, {}))
+    before = target_view(target, policies)
+    return dict(changed=bool(target), diff={"before": before, "after": target_view(None, {})}, **target_view(None, {}))
 
 
 def main():
@@ -258,14 +185,7 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         min_capacity=dict(type="int"),
         max_capacity=dict(type="int"),
-        policies=dict(type="list", elements="dict", default=[], options=dict(
-            name=dict(type="str", required=True),
-            predefined_metric=dict(type="str", required=True),
-            target_value=dict(type="float", required=True),
-            scale_in_cooldown=dict(type="int", default=300),
-            scale_out_cooldown=dict(type="int", default=60),
-            disable_scale_in=dict(type="bool", default=False),
-        )),
+        policies=dict(type="list", elements="dict", default=[], options=policy_options()),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.client("application-autoscaling")

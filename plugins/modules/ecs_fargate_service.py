@@ -205,256 +205,55 @@ updated:
   sample: [taskDefinition]
 """
 
-import hashlib
-import json
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.ecs_service import (
     AnsibleECSError,
-    create_service,
-    delete_service,
+    active_service,
+    converge_service,
     describe_service,
-    tag_resource,
-    untag_resource,
-    update_service,
-    wait_service_inactive,
+    planned_service,
+    remove_service,
+    service_options,
+    snake_service,
+    wait_inactive,
 )
 
 
-def tags_dict(tag_list):
-    return {t["key"]: t["value"] for t in tag_list or []}
-
-
-def wanted_settings(params):
-    """The API shape of every setting the module manages (None = not managed)."""
-    strategy = None
-    if params["capacity_provider_strategy"] is not None:
-        strategy = [
-            {"capacityProvider": s["capacity_provider"], "weight": s["weight"], "base": s["base"]}
-            for s in params["capacity_provider_strategy"]
-        ]
-    network = None
-    if params["subnets"] is not None:
-        network = {"awsvpcConfiguration": {
-            "subnets": sorted(params["subnets"]),
-            "securityGroups": sorted(params["security_groups"] or []),
-            "assignPublicIp": "ENABLED" if params["assign_public_ip"] else "DISABLED",
-        }}
-    load_balancers = None
-    if params["load_balancers"] is not None:
-        load_balancers = [
-            {"targetGroupArn": lb["target_group_arn"], "containerName": lb["container_name"],
-             "containerPort": int(lb["container_port"])}
-            for lb in params["load_balancers"]
-        ]
-    return {
-        "taskDefinition": params["task_definition"],
-        "desiredCount": params["desired_count"],
-        "capacityProviderStrategy": strategy,
-        "networkConfiguration": network,
-        "loadBalancers": load_balancers,
-        "deploymentConfiguration": {
-            "minimumHealthyPercent": params["minimum_healthy_percent"],
-            "maximumPercent": params["maximum_percent"],
-            "deploymentCircuitBreaker": {"enable": params["circuit_breaker"], "rollback": params["circuit_breaker"]},
-        },
-        "healthCheckGracePeriodSeconds": params["health_check_grace_period_seconds"],
-        "propagateTags": params["propagate_tags"],
-        "enableExecuteCommand": params["enable_execute_command"],
-    }
-
-
-def live_settings(service):
-    """The live service in the same shape as wanted_settings()."""
-    network = service.get("networkConfiguration") or {}
-    vpc = dict(network.get("awsvpcConfiguration") or {})
-    for key in ("subnets", "securityGroups"):
-        vpc[key] = sorted(vpc.get(key) or [])
-    vpc.setdefault("assignPublicIp", "DISABLED")
-    deployment = service.get("deploymentConfiguration") or {}
-    breaker = deployment.get("deploymentCircuitBreaker") or {}
-    return {
-        "taskDefinition": service.get("taskDefinition"),
-        "desiredCount": service.get("desiredCount"),
-        "capacityProviderStrategy": [
-            {"capacityProvider": s["capacityProvider"], "weight": s.get("weight", 0), "base": s.get("base", 0)}
-            for s in service.get("capacityProviderStrategy") or []
-        ],
-        "networkConfiguration": {"awsvpcConfiguration": vpc},
-        "loadBalancers": [
-            {"targetGroupArn": lb.get("targetGroupArn"), "containerName": lb.get("containerName"),
-             "containerPort": lb.get("containerPort")}
-            for lb in service.get("loadBalancers") or []
-        ],
-        "deploymentConfiguration": {
-            "minimumHealthyPercent": deployment.get("minimumHealthyPercent"),
-            "maximumPercent": deployment.get("maximumPercent"),
-            "deploymentCircuitBreaker": {"enable": breaker.get("enable", False), "rollback": breaker.get("rollback", False)},
-        },
-        "healthCheckGracePeriodSeconds": service.get("healthCheckGracePeriodSeconds"),
-        "propagateTags": service.get("propagateTags", "NONE"),
-        "enableExecuteCommand": service.get("enableExecuteCommand", False),
-    }
-
-
-def same_task_definition(wanted, live):
-    """A family:revision request names the same revision as the ARN AWS reports."""
-    return wanted == live or (live or "").endswith("/" + wanted)
-
-
-def pending_updates(params, service):
-    """Settings that differ from the live service, in UpdateService parameter form."""
-    wanted = wanted_settings(params)
-    live = live_settings(service)
-    if params["preserve_desired_count"]:
-        wanted["desiredCount"] = None
-    updates = {}
-    for key, value in wanted.items():
-        if value is None:
-            continue
-        if key == "taskDefinition" and same_task_definition(value, live[key]):
-            continue
-        if key == "loadBalancers":
-            value = sorted(value, key=str)
-            if value == sorted(live[key], key=str):
-                continue
-        if value != live[key]:
-            updates[key] = wanted[key]
-    return updates
-
-
-def update_tags(module, client, service):
-    if module.params["tags"] is None:
-        return False
-    to_set, to_unset = compare_aws_tags(tags_dict(service.get("tags")), module.params["tags"], module.params["purge_tags"])
-    if not to_set and not to_unset:
-        return False
-    if module.check_mode:
-        return True
-    if to_unset:
-        untag_resource(client, service["serviceArn"], to_unset)
-    if to_set:
-        tag_resource(client, service["serviceArn"], to_set)
-    return True
-
-
-def update_settings(module, client, service):
-    """One UpdateService call for everything that differs; returns the names it changed."""
-    updates = pending_updates(module.params, service)
-    if not updates or module.check_mode:
-        return sorted(updates)
-    params = dict(updates, cluster=module.params["cluster"], service=module.params["name"])
-    if "capacityProviderStrategy" in updates:
-        # AWS rejects a strategy change on a running service without a new deployment.
-        params["forceNewDeployment"] = True
-    update_service(client, **params)
-    return sorted(updates)
-
-
-def create(module, client):
-    params = module.params
-    if not params["task_definition"]:
-        module.fail_json(msg="task_definition is required to create service %s" % params["name"])
-    wanted = wanted_settings(params)
-    request = {k: v for k, v in wanted.items() if v is not None}
-    request.update(cluster=params["cluster"], serviceName=params["name"], schedulingStrategy="REPLICA")
-    request.setdefault("desiredCount", 0)
-    if params["tags"]:
-        request["tags"] = [{"key": k, "value": v} for k, v in params["tags"].items()]
-    # A retried CreateService (after a timeout) with the same request must not create twice; AWS
-    # accepts up to 36 characters. Hashing the request keeps a later re-creation (new task
-    # definition revision) from colliding with an old token.
-    request["clientToken"] = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:32]
-    if not module.check_mode:
-        create_service(client, **request)
-
-
-def snake(service):
-    if not service:
-        return {}
-    result = camel_dict_to_snake_dict({k: v for k, v in service.items() if k not in ("events", "tags")})
-    result["tags"] = tags_dict(service.get("tags"))
-    return result
-
-
 def ensure_present(module, client):
-    service = describe_service(client, module.params["cluster"], module.params["name"])
-    if service and service.get("status") != "ACTIVE":
-        service = None
-    before = snake(service)
-    updated = []
-    if service is None:
-        create(module, client)
-        changed = True
-    else:
-        updated = update_settings(module, client, service)
-        changed = bool(updated)
-        changed |= update_tags(module, client, service)
+    params = module.params
+    service = active_service(describe_service(client, params["cluster"], params["name"]))
+    changed, updated = converge_service(module, client, params, service)
     after = service
     if changed and not module.check_mode:
-        after = describe_service(client, module.params["cluster"], module.params["name"])
+        after = describe_service(client, params["cluster"], params["name"])
     elif changed:
-        after = dict(service or {}, **{k: v for k, v in wanted_settings(module.params).items() if v is not None})
-    result = snake(after)
+        after = planned_service(params, service)
+    before, result = snake_service(service), snake_service(after)
     return {"changed": changed, "updated": updated, "service": result, "diff": {"before": before, "after": result}}
 
 
-def wait_inactive(module, client):
-    delay = 5
-    attempts = max(1, module.params["wait_timeout"] // delay)
-    wait_service_inactive(client, module.params["cluster"], module.params["name"], delay=delay, max_attempts=attempts)
-
-
 def ensure_absent(module, client):
-    service = describe_service(client, module.params["cluster"], module.params["name"])
-    if not service or service.get("status") == "INACTIVE":
-        return {"changed": False, "updated": [], "service": snake(service), "diff": {"before": {}, "after": {}}}
-    before = snake(service)
+    params = module.params
+    service = describe_service(client, params["cluster"], params["name"])
+    if not remove_service(module, client, params["cluster"], service):
+        return {"changed": False, "updated": [], "service": snake_service(service), "diff": {"before": {}, "after": {}}}
+    after = {}
     if not module.check_mode:
-        if service.get("status") == "ACTIVE" and service.get("desiredCount"):
-            update_service(client, cluster=module.params["cluster"], service=module.params["name"], desiredCount=0)
-        if service.get("status") == "ACTIVE":
-            delete_service(client, module.params["cluster"], module.params["name"])
-        if module.params["wait"]:
-            wait_inactive(module, client)
-    after = {} if module.check_mode else snake(describe_service(client, module.params["cluster"], module.params["name"]))
-    return {"changed": True, "updated": [], "service": after, "diff": {"before": before, "after": {}}}
+        if params["wait"]:
+            wait_inactive(client, params["cluster"], [params["name"]], params["wait_timeout"])
+        after = snake_service(describe_service(client, params["cluster"], params["name"]))
+    return {"changed": True, "updated": [], "service": after, "diff": {"before": snake_service(service), "after": {}}}
 
 
 def main():
     argument_spec = dict(
-        name=dict(type="str", required=True),
+        service_options(),
         cluster=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         task_definition=dict(type="str"),
-        desired_count=dict(type="int"),
-        preserve_desired_count=dict(type="bool", default=False),
-        capacity_provider_strategy=dict(type="list", elements="dict", options=dict(
-            capacity_provider=dict(type="str", required=True),
-            weight=dict(type="int", default=1),
-            base=dict(type="int", default=0),
-        )),
-        subnets=dict(type="list", elements="str"),
-        security_groups=dict(type="list", elements="str"),
-        assign_public_ip=dict(type="bool", default=False),
-        load_balancers=dict(type="list", elements="dict", options=dict(
-            target_group_arn=dict(type="str", required=True),
-            container_name=dict(type="str", required=True),
-            container_port=dict(type="int", required=True),
-        )),
-        minimum_healthy_percent=dict(type="int", default=50),
-        maximum_percent=dict(type="int", default=200),
-        circuit_breaker=dict(type="bool", default=True),
-        health_check_grace_period_seconds=dict(type="int"),
-        propagate_tags=dict(type="str", choices=["SERVICE", "TASK_DEFINITION", "NONE"], default="SERVICE"),
-        enable_execute_command=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.client("ecs")

@@ -140,40 +140,16 @@ deregistered:
   elements: str
 """
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.ecs_service import (
     AnsibleECSError,
-    deregister_task_definition,
+    converge_task_definition,
+    deregister_family,
     describe_task_definition,
     list_task_definition_arns,
-    register_task_definition,
-    tag_resource,
-    task_definition_differences,
-    untag_resource,
+    task_definition_options,
 )
-
-
-def tags_dict(tag_list):
-    return {t["key"]: t["value"] for t in tag_list or []}
-
-
-def wanted_definition(params):
-    wanted = {
-        "family": params["family"],
-        "containerDefinitions": params["container_definitions"],
-        "networkMode": params["network_mode"],
-        "requiresCompatibilities": params["requires_compatibilities"],
-        "runtimePlatform": {"cpuArchitecture": params["cpu_architecture"], "operatingSystemFamily": "LINUX"},
-    }
-    optional = {"cpu": "cpu", "memory": "memory", "executionRoleArn": "execution_role_arn",
-                "taskRoleArn": "task_role_arn"}
-    for key, param in optional.items():
-        if params[param] is not None:
-            wanted[key] = params[param]
-    return wanted
 
 
 def latest_revision(client, family):
@@ -181,56 +157,13 @@ def latest_revision(client, family):
     return describe_task_definition(client, arns[0]) if arns else None
 
 
-def update_tags(module, client, definition):
-    """Reconcile the latest revision's tags; returns True when they differ."""
-    if module.params["tags"] is None:
-        return False
-    current = tags_dict(definition.get("tags"))
-    to_set, to_unset = compare_aws_tags(current, module.params["tags"], module.params["purge_tags"])
-    if not to_set and not to_unset:
-        return False
-    if module.check_mode:
-        return True
-    if to_unset:
-        untag_resource(client, definition["taskDefinitionArn"], to_unset)
-    if to_set:
-        tag_resource(client, definition["taskDefinitionArn"], to_set)
-    return True
-
-
 def ensure_present(module, client):
-    wanted = wanted_definition(module.params)
     latest = latest_revision(client, module.params["family"])
-    differences = task_definition_differences(wanted, latest) if latest else ["family"]
-    result = {"changed": False, "differences": differences, "deregistered": []}
-    before = camel_dict_to_snake_dict(latest or {}, ignore_list=["tags"])
-    if not differences:
-        result["changed"] = update_tags(module, client, latest)
-        if result["changed"] and not module.check_mode:
-            latest = describe_task_definition(client, latest["taskDefinitionArn"])
-        after = latest
-    elif module.check_mode:
-        result["changed"] = True
-        after = dict(wanted, tags=[{"key": k, "value": v} for k, v in (module.params["tags"] or {}).items()])
-    else:
-        if module.params["tags"]:
-            wanted["tags"] = [{"key": k, "value": v} for k, v in module.params["tags"].items()]
-        after = register_task_definition(client, **wanted)
-        result["changed"] = True
-    after_snake = camel_dict_to_snake_dict(after or {}, ignore_list=["tags"])
-    for item in (before, after_snake):
-        if item:
-            item["tags"] = tags_dict(item.get("tags"))
-    result["task_definition"] = after_snake
-    result["diff"] = {"before": before, "after": after_snake}
-    return result
+    return dict(converge_task_definition(module, client, module.params, latest), deregistered=[])
 
 
 def ensure_absent(module, client):
-    arns = list_task_definition_arns(client, module.params["family"])
-    if arns and not module.check_mode:
-        for arn in arns:
-            deregister_task_definition(client, arn)
+    arns = deregister_family(module, client, module.params["family"])
     return {
         "changed": bool(arns),
         "differences": [],
@@ -241,20 +174,7 @@ def ensure_absent(module, client):
 
 
 def main():
-    argument_spec = dict(
-        family=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        container_definitions=dict(type="list", elements="dict"),
-        cpu=dict(type="str"),
-        memory=dict(type="str"),
-        network_mode=dict(type="str", choices=["awsvpc", "bridge", "host", "none"], default="awsvpc"),
-        requires_compatibilities=dict(type="list", elements="str", default=["FARGATE"]),
-        execution_role_arn=dict(type="str"),
-        task_role_arn=dict(type="str"),
-        cpu_architecture=dict(type="str", choices=["X86_64", "ARM64"], default="X86_64"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-    )
+    argument_spec = dict(task_definition_options(), state=dict(type="str", choices=["present", "absent"], default="present"))
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         required_if=[("state", "present", ["container_definitions"])],

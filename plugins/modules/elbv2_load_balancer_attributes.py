@@ -80,21 +80,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.elbv2_attributes import (
     AnsibleElbv2AttributesError,
+    api_value,
     describe_load_balancer,
     describe_load_balancer_attributes,
     modify_load_balancer_attributes,
+    pending_attributes,
 )
-
-
-def api_value(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def pending_attributes(current, wanted):
-    """The wanted attributes whose value differs from (or is missing in) the current ones."""
-    return {key: value for key, value in wanted.items() if current.get(key) != value}
 
 
 def run(module, client):

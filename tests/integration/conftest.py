@@ -37,7 +37,9 @@ def pytest_configure(config):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
         return  # the xdist controller runs no test: each worker has its own emulator
-    log = ROOT / ".cache" / "emulator" / f"integration-{worker}.jsonl"
+    # One log per process: two pytest runs side by side (each with its own emulator) must not count
+    # each other's calls.
+    log = ROOT / ".cache" / "emulator" / f"integration-{worker}-{os.getpid()}.jsonl"
     server, url = emulator.start(str(log))
     _SERVER.append(server)
     os.environ.update(emulator.client_environment(url, str(log)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 
 import pytest
 
@@ -20,6 +21,8 @@ DB_ID = f"{PREFIX}-rds-postgres"
 REDIS_ID = f"{PREFIX}-redis"
 SECRET_PASSWORD = "Integration-Test-Password-7f3c"
 SECRET_TOKEN = "integration-test-auth-token-0123456789"
+# Seconds the emulator takes to create the database and the Redis group in the first converge.
+PROVISIONING = {"rds": 45, "elasticache": 10}
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +53,23 @@ def upstream(aws) -> dict:
     }
 
 
+def provisioning(endpoint: str, **seconds) -> None:
+    """Set how long what the emulator creates next stays creating (tools/emulator_provisioning.py)."""
+    query = "&".join(f"{kind}={value}" for kind, value in seconds.items())
+    with urllib.request.urlopen(f"{endpoint}/_cloudplatform/provisioning?{query}", timeout=10):  # noqa: S310
+        pass
+
+
 @pytest.fixture(scope="module")
-def converged(run_playbook, upstream):
-    first = run_playbook("site.yml", "inventories/dev", extra_vars=upstream, args=TAGS)
+def converged(run_playbook, upstream, endpoint):
+    # The first converge meets a database and a Redis group that take PROVISIONING seconds to
+    # become available, as on AWS (minutes there), so the roles' wait loops run for real.
+    provisioning(endpoint, **PROVISIONING)
+    try:
+        first = run_playbook("site.yml", "inventories/dev", args=TAGS, extra_vars={
+            **upstream, "rds_wait_poll_interval": 2, "elasticache_wait_poll_interval": 2})
+    finally:
+        provisioning(endpoint, rds=0, elasticache=0)
     assert first.rc == 0, first.output[-5000:]
     second = run_playbook("site.yml", "inventories/dev", extra_vars=upstream, args=TAGS)
     assert second.rc == 0, second.output[-5000:]
@@ -102,6 +119,18 @@ def test_secrets_never_reach_the_output(converged):
     for run in converged:
         assert SECRET_PASSWORD not in run.output
         assert SECRET_TOKEN not in run.output
+
+
+def test_redis_is_started_while_the_database_is_still_being_created(converged):
+    """site.yml starts both data stores, then waits for both: the waits overlap instead of adding up."""
+    calls = converged[0].calls
+    seq = {c["action"]: c["ts"] for c in reversed(calls) if c.get("action") in ("CreateDBInstance", "CreateReplicationGroup")}
+    assert set(seq) == {"CreateDBInstance", "CreateReplicationGroup"}, [c.get("action") for c in calls]
+    # Redis was created while the database was still being created: the rds role did not wait.
+    assert seq["CreateReplicationGroup"] - seq["CreateDBInstance"] < PROVISIONING["rds"]
+    # The database wait loop polled after Redis was created (the database was still creating then).
+    after = [c["action"] for c in calls if c["ts"] > seq["CreateReplicationGroup"]]
+    assert after.count("DescribeDBInstances") >= 2 and after.count("DescribeReplicationGroups") >= 1, after
 
 
 def test_second_converge_changes_nothing_and_writes_nothing(converged):

@@ -7,6 +7,8 @@ the ecs_service tag. Everything asserted is read back through the AWS API.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 PREFIX = "cloudplatform-dev"
@@ -154,7 +156,10 @@ def test_check_mode_shows_drift_without_writing(converged, aws, upstream, run_pl
     assert run.rc == 0, run.output[-3000:]
     assert run.writes == [], run.write_summary()
     assert "changed=1" in run.output
-    assert "changed: [localhost] => (item=cloudplatform-dev-ingest)" in run.output
+    # The diff of the one services task names the drifted service and the value it would set back.
+    diff = run.output[run.output.index("Register the changed task definitions and create or update the services"):]
+    assert re.search(r"^-.*health_check_grace_period_seconds\W+5\b", diff, re.M), diff[:3000]
+    assert re.search(r"^\+.*health_check_grace_period_seconds\W+60\b", diff, re.M), diff[:3000]
     assert describe(aws, ["ingest"])["ingest"]["healthCheckGracePeriodSeconds"] == 5
 
 

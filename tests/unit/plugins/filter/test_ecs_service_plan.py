@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cloudplatform.aws.plugins.filter.ecs_service import ecs_service_facts, ecs_service_plan
+from ansible_collections.cloudplatform.aws.plugins.filter.ecs_service import (
+    ecs_service_facts,
+    ecs_service_log_groups,
+    ecs_service_plan,
+    ecs_service_scaling_targets,
+    ecs_service_set_items,
+)
 from ansible_collections.cloudplatform.aws.plugins.filter.platform import service_plan
 
 SERVICES = [
@@ -62,3 +68,65 @@ def test_facts_fall_back_to_a_marked_placeholder_in_check_mode():
     results = [{"item": {"name": "api", "service_name": "cloudplatform-prod-api"}, "service": {}}]
     assert ecs_service_facts(results) == {"api": {"name": "cloudplatform-prod-api", "arn": "(known after apply)",
                                                   "task_definition_arn": "(known after apply)"}}
+
+
+def _scaling_plan():
+    return [
+        {"service_name": "p-api", "scaling": {"min_count": 2, "max_count": 6, "policies": [{"name": "p-api-cpu"}]}},
+        {"service_name": "p-worker", "scaling": {"min_count": 1, "max_count": 4, "policies": []}},
+    ]
+
+
+SCHEDULES = [{"suffix": "night-stop", "schedule": "cron(0 20 ? * MON-FRI *)", "stop": True},
+             {"suffix": "morning-start", "schedule": "cron(0 7 ? * MON-FRI *)", "stop": False}]
+
+
+def test_scaling_targets_with_the_shutdown_on_register_every_service_with_its_actions():
+    targets = ecs_service_scaling_targets(_scaling_plan(), "p-cluster", SCHEDULES, True, "Europe/Paris")
+    assert [t["resource_id"] for t in targets] == ["service/p-cluster/p-api", "service/p-cluster/p-worker"]
+    worker = targets[1]
+    assert (worker["min_capacity"], worker["max_capacity"], worker["policies"]) == (1, 4, [])
+    assert worker["scheduled_actions"] == [
+        {"name": "p-worker-night-stop", "schedule": "cron(0 20 ? * MON-FRI *)", "timezone": "Europe/Paris",
+         "min_capacity": 0, "max_capacity": 0, "state": "present"},
+        {"name": "p-worker-morning-start", "schedule": "cron(0 7 ? * MON-FRI *)", "timezone": "Europe/Paris",
+         "min_capacity": 1, "max_capacity": 4, "state": "present"},
+    ]
+
+
+def test_scaling_targets_with_the_shutdown_off_remove_the_actions_and_leave_a_policy_less_target_alone():
+    api, worker = ecs_service_scaling_targets(_scaling_plan(), "p-cluster", SCHEDULES, False, "UTC")
+    assert api["policies"] == [{"name": "p-api-cpu"}] and api["min_capacity"] == 2
+    assert {a["state"] for a in api["scheduled_actions"] + worker["scheduled_actions"]} == {"absent"}
+    assert set(worker) == {"resource_id", "scheduled_actions"}
+
+
+SETTINGS = {"subnets": ["subnet-a"], "assign_public_ip": False, "minimum_healthy_percent": 50, "maximum_percent": 200,
+            "circuit_breaker": True, "propagate_tags": "SERVICE", "preserve_desired_count": True, "tags": {"Project": "p"}}
+
+
+def test_set_items_carry_each_service_with_its_task_definition_and_the_shared_settings():
+    entries = ecs_service_plan(service_plan(SERVICES, {"cpu": 1024, "memory": 2048}), CONTEXT)
+    api, worker = ecs_service_set_items(entries, SETTINGS)
+    assert api["name"] == "cloudplatform-prod-api" and api["subnets"] == ["subnet-a"] and api["preserve_desired_count"] is True
+    assert api["load_balancers"][0]["target_group_arn"] == "arn:tg-api" and api["health_check_grace_period_seconds"] == 60
+    assert api["task_definition"]["family"] == "cloudplatform-prod-api"
+    assert api["task_definition"]["task_role_arn"] == "arn:api" and api["task_definition"]["tags"] == {"Project": "p"}
+    assert "health_check_grace_period_seconds" not in worker and worker["load_balancers"] == []
+
+
+def test_facts_from_the_set_module_take_the_short_names_from_the_plan():
+    entries = [{"name": "api", "service_name": "p-api"}, {"name": "worker", "service_name": "p-worker"}]
+    results = [{"name": "p-api", "service": {"service_arn": "arn:svc/p-api", "task_definition": "arn:td/p-api:3"}},
+               {"name": "p-worker", "service": {}}]
+    assert ecs_service_facts(results, entries) == {
+        "api": {"name": "p-api", "arn": "arn:svc/p-api", "task_definition_arn": "arn:td/p-api:3"},
+        "worker": {"name": "p-worker", "arn": "(known after apply)", "task_definition_arn": "(known after apply)"},
+    }
+
+
+def test_log_groups_carry_the_shared_settings_and_leave_unset_ones_out():
+    entries = [{"log_group": "/ecs/p/api"}, {"log_group": "/ecs/p/worker"}]
+    groups = ecs_service_log_groups(entries, {"retention": 30, "kms_key_id": None, "tags": {"Project": "p"}})
+    assert groups == [{"name": "/ecs/p/api", "retention": 30, "tags": {"Project": "p"}},
+                      {"name": "/ecs/p/worker", "retention": 30, "tags": {"Project": "p"}}]

@@ -51,6 +51,18 @@ def test_per_service_groups_admit_only_their_own_port():
     assert (443, "0.0.0.0/0") not in rules_of(plan, "app-api")[1]
 
 
+def test_by_name_references_the_groups_of_the_plan_by_name():
+    plan = security_group_rules(SERVICES, "cp-dev", by_name=True, endpoint_group_id="sg-vpce")
+    app = next(g for g in plan if g["key"] == "app")
+    assert {(r["from_port"], r.get("group_name") or r.get("group_id") or r["cidr_ip"]) for r in app["rules_egress"]} == {
+        (5432, "cp-dev-sg-rds"), (6379, "cp-dev-sg-redis"), (443, "sg-vpce"), (443, "0.0.0.0/0")}
+    assert next(r for r in app["rules_egress"] if r.get("group_id")) == {
+        "proto": "tcp", "from_port": 443, "to_port": 443, "rule_desc": "To the VPC interface endpoints", "group_id": "sg-vpce"}
+    alb = next(g for g in plan if g["key"] == "alb")
+    assert [r["group_name"] for r in alb["rules_egress"]] == ["cp-dev-sg-app", "cp-dev-sg-app"]
+    assert all("group_id" not in r for g in plan for r in g["rules"])
+
+
 def test_missing_group_id_names_the_group():
     with pytest.raises(AnsibleFilterError, match="no id for group 'redis'"):
         security_group_rules(SERVICES, "cp-dev", group_ids={"alb": "a", "app": "b", "rds": "c"})

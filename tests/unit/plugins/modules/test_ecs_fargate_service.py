@@ -12,7 +12,7 @@ import pytest
 from _account_fakes import FakeModule, client
 from botocore.stub import Stubber
 
-from ansible_collections.cloudplatform.aws.plugins.module_utils.ecs_service import task_definition_differences
+from ansible_collections.cloudplatform.aws.plugins.module_utils.ecs_service import pending_updates, task_definition_differences
 from ansible_collections.cloudplatform.aws.plugins.modules import application_autoscaling_target as target_module
 from ansible_collections.cloudplatform.aws.plugins.modules import ecs_fargate_service as service_module
 from ansible_collections.cloudplatform.aws.plugins.modules import ecs_taskdefinition_revision as td_module
@@ -54,7 +54,7 @@ def live_service(**overrides):
 
 def test_matching_service_has_no_pending_update():
     # Subnet order, a templated port string and a count moved by autoscaling are not differences.
-    assert service_module.pending_updates(service_params(), live_service()) == {}
+    assert pending_updates(service_params(), live_service()) == {}
 
 
 @pytest.mark.parametrize(("drift", "field"), [
@@ -66,11 +66,11 @@ def test_matching_service_has_no_pending_update():
     ({"loadBalancers": []}, "loadBalancers"),
 ])
 def test_each_drift_is_one_pending_update(drift, field):
-    assert list(service_module.pending_updates(service_params(), live_service(**drift))) == [field]
+    assert list(pending_updates(service_params(), live_service(**drift))) == [field]
 
 
 def test_desired_count_is_enforced_only_when_asked():
-    assert service_module.pending_updates(service_params(preserve_desired_count=False), live_service()) == {"desiredCount": 2}
+    assert pending_updates(service_params(preserve_desired_count=False), live_service()) == {"desiredCount": 2}
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
