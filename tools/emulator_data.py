@@ -13,6 +13,9 @@ Where moto answers differently from AWS in a way that would break a correct clie
   which amazon.aws rds_instance reads on every update.
 - Performance Insights settings are dropped by CreateDBInstance and never described; AWS stores
   and describes PerformanceInsightsEnabled/KMSKeyId/RetentionPeriod.
+- After other calls to the same server, CreateDBInstance can come out without MonitoringInterval /
+  MonitoringRoleArn (the instance then describes without enhanced monitoring and every converge
+  would modify it); AWS always stores them.
 - DeleteReplicationGroup leaves the group in "deleting" for ever; on AWS it disappears, which is
   what the replication_group_deleted waiter waits for.
 - DeleteCacheSubnetGroup is not implemented.
@@ -83,6 +86,11 @@ def _gp3_baseline() -> None:
             self.iops = self.iops or (12000 if large else 3000)
             self._storage_throughput = self._storage_throughput or (500 if large else 125)
         # ModifyDBInstance sets these attribute names from its request (moto's update()).
+        # moto 5.2.5 server sometimes builds the instance without the enhanced-monitoring settings of
+        # the request (seen after other services' calls in the same server); AWS always stores them.
+        if "monitoring_interval" not in self.__dict__:
+            self.monitoring_interval = int(kwargs.get("monitoring_interval") or 0)
+            self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
         self.enable_performance_insights = bool(kwargs.get("enable_performance_insights"))
         self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
         self.performance_insights_retention_period = kwargs.get("performance_insights_retention_period")

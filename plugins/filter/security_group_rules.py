@@ -13,10 +13,13 @@ version_added: 0.1.0
 description:
   - Derives the ALB, application, RDS and Redis security groups and their ingress and egress rules
     (003 §5.3.1, decisions.md) from the effective service list, in the rule format of
-    M(amazon.aws.ec2_security_group).
-  - Without O(group_ids) it returns the groups without rules (the first pass that creates every
-    group, so groups that reference each other can be created); with O(group_ids) it returns the
-    full rules with the referenced groups resolved to their ids.
+    M(amazon.aws.ec2_security_group) and M(cloudplatform.aws.ec2_security_group_set).
+  - With O(by_name=true) it returns the full rules with the groups of the plan referenced by name
+    (C(group_name)), for M(cloudplatform.aws.ec2_security_group_set), which creates the groups and
+    resolves the names in one call.
+  - Otherwise, without O(group_ids) it returns the groups without rules (the first pass that creates
+    every group, so groups that reference each other can be created); with O(group_ids) it returns
+    the full rules with the referenced groups resolved to their ids.
 options:
   _input:
     description: The effective service list (C(cloudplatform_services_effective)).
@@ -35,6 +38,10 @@ options:
     description: Group ids by plan key (C(alb), C(app), C(rds), C(redis), C(app-<service>)).
     type: dict
     default: {}
+  by_name:
+    description: Reference the groups of the plan by name (C(group_name)) instead of by id; O(group_ids) is then not used.
+    type: bool
+    default: false
   endpoint_group_id:
     description: The security group of the interface endpoints; the app tier gets egress 443 to it.
     type: str
@@ -71,12 +78,13 @@ HTTPS = 443
 HTTP = 80
 
 
-def _rule(port, description, group_id=None, cidr=None):
+def _rule(port, description, group=None, cidr=None):
+    """A rule to a CIDR, or to a group given as {"group_id": id} or {"group_name": name}."""
     rule = {"proto": "tcp", "from_port": port, "to_port": port, "rule_desc": description}
     if cidr:
         rule["cidr_ip"] = cidr
     else:
-        rule["group_id"] = group_id
+        rule.update(group)
     return rule
 
 
@@ -97,6 +105,7 @@ def _service_group_key(service, per_service):
 
 
 def _id(group_ids, key):
+    """The reference to a group of the plan: {"group_id": id}, or {"group_name": name} with by_name."""
     if key not in group_ids:
         raise AnsibleFilterError("security_group_rules: group_ids has no id for group '%s' (have: %s)"
                                  % (key, ", ".join(sorted(group_ids)) or "none"))
@@ -110,7 +119,7 @@ def _alb_rules(services, per_service, ids):
     for service in services:
         if service.get("port"):
             egress.append(_rule(service["port"], "To service %s" % service["name"],
-                                group_id=_id(ids, _service_group_key(service, per_service))))
+                                group=_id(ids, _service_group_key(service, per_service))))
     return ingress, egress
 
 
@@ -122,27 +131,27 @@ def _app_ingress(group, services, per_service, ids):
             continue
         if per_service and group["service"] != service["name"]:
             continue
-        rules.append(_rule(service["port"], "From the ALB to service %s" % service["name"], group_id=_id(ids, "alb")))
+        rules.append(_rule(service["port"], "From the ALB to service %s" % service["name"], group=_id(ids, "alb")))
     return rules
 
 
 def _app_egress(ids, options):
-    rules = [_rule(options["database_port"], "To PostgreSQL", group_id=_id(ids, "rds")),
-             _rule(options["redis_port"], "To Redis", group_id=_id(ids, "redis"))]
+    rules = [_rule(options["database_port"], "To PostgreSQL", group=_id(ids, "rds")),
+             _rule(options["redis_port"], "To Redis", group=_id(ids, "redis"))]
     if options.get("endpoint_group_id"):
-        rules.append(_rule(HTTPS, "To the VPC interface endpoints", group_id=options["endpoint_group_id"]))
+        rules.append(_rule(HTTPS, "To the VPC interface endpoints", group={"group_id": options["endpoint_group_id"]}))
     if options.get("internet_egress", True):
         rules.append(_rule(HTTPS, "HTTPS to external APIs through the NAT gateway", cidr="0.0.0.0/0"))
     return rules
 
 
 def _data_ingress(port, description, app_groups, ids):
-    return [_rule(port, "%s from %s" % (description, group["name"]), group_id=_id(ids, group["key"]))
+    return [_rule(port, "%s from %s" % (description, group["name"]), group=_id(ids, group["key"]))
             for group in app_groups]
 
 
 def security_group_rules(services, name_prefix, per_service=False, group_ids=None, endpoint_group_id=None,
-                         internet_egress=True, database_port=5432, redis_port=6379):
+                         internet_egress=True, database_port=5432, redis_port=6379, by_name=False):
     if not isinstance(services, list):
         raise AnsibleFilterError("cloudplatform_services_effective must be a list, got %s" % type(services).__name__)
     app_groups = _app_groups(services, name_prefix, per_service)
@@ -153,11 +162,14 @@ def security_group_rules(services, name_prefix, per_service=False, group_ids=Non
                 "description": "%s PostgreSQL" % name_prefix},
                {"key": "redis", "name": "%s-sg-redis" % name_prefix, "service": None,
                 "description": "%s Redis" % name_prefix}]
-    if not group_ids:
+    if by_name:
+        ids = {group["key"]: {"group_name": group["name"]} for group in groups}
+    elif group_ids:
+        ids = {key: {"group_id": group_id} for key, group_id in group_ids.items()}
+    else:
         return groups
     options = {"database_port": database_port, "redis_port": redis_port,
                "endpoint_group_id": endpoint_group_id, "internet_egress": internet_egress}
-    ids = group_ids
     for group in groups:
         if group["key"] == "alb":
             group["rules"], group["rules_egress"] = _alb_rules(services, per_service, ids)

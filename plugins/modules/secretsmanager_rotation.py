@@ -103,121 +103,49 @@ secret_arn:
   type: str
 """
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils import secret_rotation as sr
 
-RULE_OPTIONS = (("automatically_after_days", "AutomaticallyAfterDays"), ("schedule_expression", "ScheduleExpression"), ("duration", "Duration"))
-
-
-def rotation_view(secret):
-    secret = secret or {}
-    view = {
-        "RotationEnabled": bool(secret.get("RotationEnabled")),
-        "RotationLambdaARN": secret.get("RotationLambdaARN"),
-        "RotationRules": secret.get("RotationRules") or {},
-    }
-    if secret.get("NextRotationDate"):
-        view["NextRotationDate"] = str(secret["NextRotationDate"])
-    return view
-
-
-def desired_rules(params):
-    return {api: params[opt] for opt, api in RULE_OPTIONS if params[opt] is not None}
+# The comparison and the calls live in module_utils/secret_rotation.py, shared with
+# secretsmanager_rotation_set; this module converges the one secret of its params.
 
 
 def update_rotation(module, client, secret):
     """Turn rotation on, or change its function or schedule; False when all match."""
-    current = rotation_view(secret)
-    rules = desired_rules(module.params)
-    matches = (
-        current["RotationEnabled"]
-        and current["RotationLambdaARN"] == module.params["rotation_lambda_arn"]
-        and all(current["RotationRules"].get(k) == v for k, v in rules.items())
-    )
-    if matches:
-        return False
-    if module.check_mode:
-        return True
-    sr.rotate_secret(
-        client, module.params["secret_id"], RotationLambdaARN=module.params["rotation_lambda_arn"], RotationRules=rules,
-        RotateImmediately=module.params["rotate_immediately"],
-    )
-    return True
+    return sr.update_rotation(module, client, module.params, secret)
 
 
 def cancel_rotation(module, client, secret):
-    if not rotation_view(secret)["RotationEnabled"]:
-        return False
-    if module.check_mode:
-        return True
-    sr.cancel_rotate_secret(client, module.params["secret_id"])
-    return True
-
-
-def planned_view(module, before):
-    if module.params["state"] == "absent":
-        return dict(before, RotationEnabled=False)
-    return dict(before, RotationEnabled=True, RotationLambdaARN=module.params["rotation_lambda_arn"],
-                RotationRules=dict(before["RotationRules"], **desired_rules(module.params)))
+    return sr.cancel_rotation(module, client, module.params, secret)
 
 
 def missing(module):
     """No secret: nothing to cancel; in check mode it may be created by an earlier task."""
-    if module.params["state"] == "absent":
-        module.exit_json(changed=False, secret_arn=None, rotation={}, diff=dict(before={}, after={}))
-    if module.check_mode:
-        module.warn("secret_id: %s does not exist yet; its rotation would be configured once it is created" % module.params["secret_id"])
-        module.exit_json(changed=True, secret_arn=None, rotation={}, diff=dict(before={}, after={}))
-    module.fail_json(msg="secret_id: %s does not exist; expected the name or ARN of an existing secret" % module.params["secret_id"])
+    changed = sr.missing_secret(module, module.params)
+    module.exit_json(changed=changed, secret_arn=None, rotation={}, diff=dict(before={}, after={}))
 
 
 def main():
-    argument_spec = dict(
-        secret_id=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        rotation_lambda_arn=dict(type="str"),
-        automatically_after_days=dict(type="int"),
-        schedule_expression=dict(type="str"),
-        duration=dict(type="str"),
-        rotate_immediately=dict(type="bool", default=False),
-    )
     module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+        argument_spec=sr.rotation_options(),
         supports_check_mode=True,
         required_if=[("state", "present", ["rotation_lambda_arn"])],
         mutually_exclusive=[("automatically_after_days", "schedule_expression")],
     )
-    params = module.params
-    if params["state"] == "present" and params["automatically_after_days"] is None and params["schedule_expression"] is None:
-        module.fail_json(msg="secretsmanager_rotation: set automatically_after_days (1-1000) or schedule_expression (rate() or cron()) with state=present")
-    days = params["automatically_after_days"]
-    if days is not None and not 1 <= days <= 1000:
-        module.fail_json(msg="automatically_after_days: %s is out of range; expected 1-1000" % days)
+    for error in sr.rotation_option_errors(module.params):
+        module.fail_json(msg=error)
 
     client = module.client("secretsmanager")
     try:
-        secret = sr.describe_secret(client, params["secret_id"])
+        secret = sr.describe_secret(client, module.params["secret_id"])
         if secret is None:
             missing(module)
-        before = rotation_view(secret)
-        if params["state"] == "present":
-            changed = update_rotation(module, client, secret)
-        else:
-            changed = cancel_rotation(module, client, secret)
-        if changed and not module.check_mode:
-            secret = sr.describe_secret(client, params["secret_id"])
+        changed, arn, before, after = sr.converge_rotation(module, client, module.params, secret)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
-    after = planned_view(module, before) if changed and module.check_mode else rotation_view(secret)
-    module.exit_json(
-        changed=changed,
-        secret_arn=secret["ARN"],
-        rotation=camel_dict_to_snake_dict(after),
-        diff=dict(before=camel_dict_to_snake_dict(before), after=camel_dict_to_snake_dict(after)),
-    )
+    module.exit_json(changed=changed, secret_arn=arn, rotation=after, diff=dict(before=before, after=after))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ GEN = {"password": dict(module.GENERATE_DEFAULTS, length=32, exclude_characters=
 
 
 def params(**overrides):
-    base = dict(name=NAME, description="db", kms_key_id=KEY, generate=GEN, values={"username": "dbadmin", "port": 5432},
+    base = dict(name=NAME, description="db", kms_key_id=KEY, generate=GEN, values={"username": "dbadmin", "port": 5432}, plain_values={},
                 tags={"Project": "cloudplatform"}, purge_tags=True, recovery_window_days=30, state="present")
     return dict(base, **overrides)
 
@@ -238,6 +238,36 @@ def test_generate_and_values_may_not_share_a_key():
     fake = FakeModule(params(values={"password": "x"}))
     with pytest.raises(FailJson, match="generate and values both name"):
         module.validate(fake)
+
+
+def test_plain_values_are_written_with_the_secret_ones():
+    c = client("secretsmanager")
+    written = capture(c, "PutSecretValue")
+    with Stubber(c) as stub:
+        stub.add_response("describe_secret", described(), {"SecretId": NAME})
+        value(stub, json.dumps({"password": "kept-Secret-1", "username": "dbadmin", "port": 5432}))
+        stub.add_response("put_secret_value", {"ARN": ARN, "Name": NAME, "VersionId": V2},
+                          {"SecretId": ARN, "SecretString": ANY, "ClientRequestToken": ANY})
+        stub.add_response("describe_secret", described(), {"SecretId": ARN})
+        result = run(c, params(values={"username": "dbadmin"}, plain_values={"port": 5433, "host": "db.internal"}))
+        stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["host", "port"]
+    assert json.loads(written["SecretString"]) == {"password": "kept-Secret-1", "username": "dbadmin", "port": 5433, "host": "db.internal"}
+
+
+@pytest.mark.parametrize("overrides, pair", [
+    ({"values": {"port": 1}, "plain_values": {"port": 2}}, "values and plain_values"),
+    ({"plain_values": {"password": "x"}}, "generate and plain_values"),
+])
+def test_a_key_comes_from_one_source_only(overrides, pair):
+    fake = FakeModule(params(**overrides))
+    with pytest.raises(FailJson, match=pair + " both name the keys"):
+        module.validate(fake)
+
+
+def test_only_values_are_no_log():
+    spec = sm.secret_options()
+    assert spec["values"]["no_log"] is True and spec["plain_values"]["no_log"] is False
 
 
 def test_unknown_generation_rules_are_refused():
