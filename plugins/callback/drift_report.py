@@ -91,6 +91,21 @@ def _diffs(result):
     return _args_against_state(result)
 
 
+def _per_resource(action, result):
+    """A list module (cloudplatform.aws.*_set) keys its diff by resource name: one entry per resource that differs.
+
+    Returns [(resource, before, after)], or None for a module that manages one resource.
+    """
+    diff = result.get("diff")
+    if not str(action).endswith("_set") or not isinstance(diff, dict):
+        return None
+    before, after = diff.get("before"), diff.get("after")
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return None
+    names = sorted(set(before) | set(after))
+    return [(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)]
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
@@ -114,13 +129,17 @@ class CallbackModule(CallbackBase):
         if not result.result.get("changed"):
             return
         role = result.task._role.get_name() if result.task._role else ""
-        entry = {
-            "role": role,
-            "task": result.task.get_name(),
-            "resource": _resource(result.result, label) or result.task.get_name(),
-            "changes": [{"before": d.get("before"), "after": d.get("after")} for d in _diffs(result.result)],
-        }
-        self._entries.append(entry)
+        per_resource = _per_resource(result.task.action, result.result)
+        if per_resource:
+            self._entries.extend({"role": role, "task": result.task.get_name(), "resource": name,
+                                  "changes": [{"before": before, "after": after}]} for name, before, after in per_resource)
+        else:
+            self._entries.append({
+                "role": role,
+                "task": result.task.get_name(),
+                "resource": _resource(result.result, label) or result.task.get_name(),
+                "changes": [{"before": d.get("before"), "after": d.get("after")} for d in _diffs(result.result)],
+            })
         self._write()
 
     def v2_playbook_on_start(self, playbook):

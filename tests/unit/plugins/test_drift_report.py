@@ -63,3 +63,19 @@ def test_modules_without_diff_report_the_arguments_that_differ_from_the_returned
     }
     assert _diffs(result) == [{"before": {"backup_retention_period": 3}, "after": {"backup_retention_period": 7}}]
     assert _diffs({"changed": True, "diff": {"before": "x", "after": "y"}}) == [{"before": "x", "after": "y"}]
+
+
+def test_a_list_module_reports_one_entry_per_resource_that_differs():
+    from ansible_collections.cloudplatform.aws.plugins.callback.drift_report import _per_resource
+
+    result = {"changed": True, "diff": {
+        "before": {"sg-alb": {"rules": [22, 443]}, "sg-app": {"rules": [8000]}, "sg-rds": {"rules": [5432]}},
+        "after": {"sg-alb": {"rules": [443]}, "sg-app": {"rules": [8000]}, "sg-new": {"rules": []}},
+        "before_header": "security groups sg-alb, sg-new", "after_header": "security groups sg-alb, sg-new"}}
+    assert _per_resource("cloudplatform.aws.ec2_security_group_set", result) == [
+        ("sg-alb", {"rules": [22, 443]}, {"rules": [443]}),
+        ("sg-new", None, {"rules": []}),
+        ("sg-rds", {"rules": [5432]}, None),
+    ]
+    assert _per_resource("amazon.aws.ec2_security_group", result) is None
+    assert _per_resource("cloudplatform.aws.iam_role_set", {"diff": {"before": "x", "after": "y"}}) is None
