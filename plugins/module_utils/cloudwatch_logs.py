@@ -116,47 +116,7 @@ def delete_metric_filter(client, log_group_name, filter_name):
     return True
 
 
-# The list modules
-
-
-class ListChanges:
-    """The module and client of a list module, and what it created, updated and deleted, with the diff by key."""
-
-    def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.changes = dict(created=[], updated=[], deleted=[])
-        self.before = {}
-        self.after = {}
-
-    def record(self, kind, key, before=None, after=None):
-        self.changes[kind].append(key)
-        if before is not None:
-            self.before[key] = before
-        if after is not None:
-            self.after[key] = after
-
-    def converge(self):
-        raise NotImplementedError
-
-    def final(self):
-        """The resources after the change (re-read, or predicted in check mode)."""
-        raise NotImplementedError
-
-    def converged(self, name):
-        """Converge, then the module result: changed, the created/updated/deleted keys, final() under ``name``, the diff."""
-        self.converge()
-        result = dict(self.changes, changed=any(self.changes.values()))
-        result[name] = self.final()
-        if self.module._diff:
-            result["diff"] = dict(before=self.before, after=self.after)
-        return result
-
-
-def fail_on_errors(module, errors):
-    """Fail with every input error at once, before any call to AWS."""
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+# The list modules' shared bookkeeping (ListChanges, fail_on_errors) lives in module_utils/list_changes.py.
 
 
 def run_logs_module(argument_spec, run):

@@ -165,19 +165,18 @@ import re
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.cloudwatch_logs import (
-    ListChanges,
     associate_kms_key,
     create_log_group,
     delete_log_group,
     describe_log_groups,
     disassociate_kms_key,
-    fail_on_errors,
     list_tags_for_resource,
     put_retention_policy,
     run_logs_module,
     tag_resource,
     untag_resource,
 )
+from ansible_collections.cloudplatform.aws.plugins.module_utils.list_changes import ListChanges, fail_on_errors
 from ansible_collections.cloudplatform.aws.plugins.module_utils.tag_sync import sync_tags
 
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)

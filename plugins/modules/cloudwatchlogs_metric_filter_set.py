@@ -195,13 +195,12 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.cloudwatch_logs import (
-    ListChanges,
     delete_metric_filter,
     describe_metric_filters,
-    fail_on_errors,
     put_metric_filter,
     run_logs_module,
 )
+from ansible_collections.cloudplatform.aws.plugins.module_utils.list_changes import ListChanges, fail_on_errors
 
 UNITS = ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits",
          "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second",

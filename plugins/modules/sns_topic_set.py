@@ -234,7 +234,7 @@ import re
 from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudplatform.aws.plugins.module_utils.cloudwatch_logs import ListChanges, fail_on_errors
+from ansible_collections.cloudplatform.aws.plugins.module_utils.list_changes import ListChanges, fail_on_errors
 from ansible_collections.cloudplatform.aws.plugins.module_utils.sns import (
     TOPIC_ATTRIBUTES,
     SNSError,
