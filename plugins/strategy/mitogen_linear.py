@@ -21,10 +21,15 @@ description:
     same.
   - When C(mitogen) cannot be imported (an execution environment built without it, a controller
     that never installed it), the plugin is C(ansible.builtin.linear) and says so once.
-  - Mitogen's own debug log (C(MITOGEN_LOG_LEVEL=debug) together with C(-vvvv)) writes every module
-    argument, C(no_log) values included. This plugin therefore keeps Mitogen's loggers at WARNING
-    whatever C(MITOGEN_LOG_LEVEL) says; to debug the transport itself, run a throwaway environment
-    with Mitogen's upstream C(mitogen_linear) strategy.
+  - Mitogen's own debug log (C(MITOGEN_LOG_LEVEL=debug) together with C(-vvvv), or
+    C(MITOGEN_ROUTER_DEBUG)) writes every module argument, C(no_log) values included. This plugin
+    therefore sets C(MITOGEN_LOG_LEVEL) to WARNING and removes C(MITOGEN_ROUTER_DEBUG) before Mitogen
+    starts, and warns when it overrode them; to debug the transport itself, run a throwaway
+    environment with Mitogen's upstream C(mitogen_linear) strategy.
+  - Module code runs in the same interpreter from task to task. boto3 and the module_utils stay
+    loaded, so module-level state would persist between tasks; the module_utils of this collection
+    and of amazon.aws keep none. A task that needs a clean process can set the variable
+    C(mitogen_task_isolation=fork).
   - ansible-core 2.19 reports every strategy plugin outside C(ansible.builtin) as deprecated. If a
     later ansible-core drops them, set C(strategy = linear) in C(ansible.cfg); nothing else depends on
     this plugin.
@@ -34,7 +39,8 @@ author:
   - cloudplatform.aws contributors (@cloudplatform)
 notes:
   - Selected in the project's C(ansible.cfg) (C(strategy = cloudplatform.aws.mitogen_linear)).
-  - Tasks run with C(async) or with C(mitogen_task_isolation=fork) still get a new process each.
+  - Tasks run with C(async), with C(mitogen_task_isolation=fork), or with module_utils from outside
+    the installed packages and collections still get a new process each.
 seealso:
   - name: Mitogen for Ansible
     description: How Mitogen runs Ansible modules.
@@ -57,19 +63,27 @@ else:
 
 # The level Mitogen's loggers are kept at: below it they log module arguments in clear.
 QUIET_LOG_LEVEL = "WARNING"
+# Switches that turn Mitogen's debug log on by another road (MITOGEN_ROUTER_DEBUG writes every call,
+# module arguments included, to /tmp/mitogen.<pid>.<time>.log and forwards it to the controller).
+DEBUG_SWITCHES = ("MITOGEN_ROUTER_DEBUG",)
 
 
 def quiet_mitogen_logs(environ=None):
-    """Keep Mitogen's loggers from writing module arguments, whatever MITOGEN_LOG_LEVEL asks for.
+    """Keep Mitogen's loggers from writing module arguments, whatever the environment asks for.
 
-    Returns the level that was asked for when it is overridden, else None.
+    Sets MITOGEN_LOG_LEVEL to WARNING and removes the debug switches. Returns the settings that were
+    overridden (name=value strings), empty when there were none.
     """
     environ = os.environ if environ is None else environ
+    overridden = []
     asked = environ.get("MITOGEN_LOG_LEVEL")
     environ["MITOGEN_LOG_LEVEL"] = QUIET_LOG_LEVEL
     if asked and asked.upper() not in (QUIET_LOG_LEVEL, "ERROR", "CRITICAL"):
-        return asked
-    return None
+        overridden.append("MITOGEN_LOG_LEVEL=%s" % asked)
+    for name in DEBUG_SWITCHES:
+        if name in environ:
+            overridden.append("%s=%s" % (name, environ.pop(name)))
+    return overridden
 
 
 if HAS_MITOGEN:
@@ -79,11 +93,11 @@ if HAS_MITOGEN:
 
     class StrategyModule(ansible_mitogen.strategy.StrategyMixin, _Linear):
         def run(self, *args, **kwargs):
-            asked = quiet_mitogen_logs()
-            if asked:
+            overridden = quiet_mitogen_logs()
+            if overridden:
                 display.warning(
-                    "MITOGEN_LOG_LEVEL=%s is not used by cloudplatform.aws.mitogen_linear: below %s Mitogen logs "
-                    "module arguments, no_log values included." % (asked, QUIET_LOG_LEVEL)
+                    "%s not used by cloudplatform.aws.mitogen_linear: Mitogen's debug log writes module arguments, "
+                    "no_log values included." % ", ".join(overridden)
                 )
             return super(StrategyModule, self).run(*args, **kwargs)
 

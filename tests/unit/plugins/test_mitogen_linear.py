@@ -16,7 +16,8 @@ import mitogen_linear  # noqa: E402
 
 SECRET = "s3cr3t-7b1f0c-no-log-value"
 
-# Each command prints the pid of the process that ran the module (the parent of its shell).
+# Each command prints the pid of the process that ran the module (the parent of its shell). A second
+# play shows whether a warning of the strategy is given once per run.
 PLAYBOOK = """
 - hosts: localhost
   gather_facts: false
@@ -33,10 +34,20 @@ PLAYBOOK = """
         url_password: "{secret}"
         url_username: user
         timeout: 1
+      register: call
       ignore_errors: true
+    - name: The module ran with that argument (it got as far as the connection)
+      ansible.builtin.assert:
+        that: call is failed and 'refused' in call.msg | lower
     - name: Show the pids
       ansible.builtin.debug:
         msg: "{{{{ first.stdout }}}} {{{{ second.stdout }}}}"
+
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A second play
+      ansible.builtin.command: "true"
 """
 
 
@@ -54,11 +65,18 @@ def run(tmp_path, extra_env=None, verbosity="-v"):
     return output, shown.groups()
 
 
+def mitogen_debug_logs():
+    return set(Path("/tmp").glob("mitogen.*.log"))
+
+
 def test_modules_share_one_interpreter_and_no_log_values_stay_out_of_the_debug_log(tmp_path):
-    output, pids = run(tmp_path, {"MITOGEN_LOG_LEVEL": "debug"}, "-vvvv")
+    logs_before = mitogen_debug_logs()
+    output, pids = run(tmp_path, {"MITOGEN_LOG_LEVEL": "debug", "MITOGEN_ROUTER_DEBUG": "1"}, "-vvvv")
     assert len(pids) == 2 and pids[0] == pids[1], output[-3000:]
-    assert "MITOGEN_LOG_LEVEL=debug is not used" in output
+    assert output.count("MITOGEN_LOG_LEVEL=debug, MITOGEN_ROUTER_DEBUG=1 not used") == 1
     assert SECRET not in output
+    new_logs = mitogen_debug_logs() - logs_before
+    assert not [log for log in new_logs if SECRET in log.read_text(errors="replace")]
 
 
 def test_without_mitogen_it_is_the_builtin_linear_strategy(tmp_path):
@@ -67,13 +85,18 @@ def test_without_mitogen_it_is_the_builtin_linear_strategy(tmp_path):
     (hidden / "ansible_mitogen").mkdir(parents=True)
     (hidden / "ansible_mitogen" / "__init__.py").write_text("raise ImportError('hidden for the test')\n")
     output, pids = run(tmp_path, {"PYTHONPATH": str(hidden)})
-    assert "the mitogen package is not installed on the controller" in output
+    assert output.count("the mitogen package is not installed on the controller") == 1
     assert len(pids) == 2 and pids[0] != pids[1], output[-3000:]
 
 
-@pytest.mark.parametrize("asked,reported", [(None, None), ("debug", "debug"), ("INFO", "INFO"), ("warning", None),
-                                            ("error", None)])
-def test_mitogen_log_level_is_pinned_to_warning(asked, reported):
-    environ = {} if asked is None else {"MITOGEN_LOG_LEVEL": asked}
-    assert mitogen_linear.quiet_mitogen_logs(environ) == reported
-    assert environ["MITOGEN_LOG_LEVEL"] == "WARNING"
+@pytest.mark.parametrize("environ,overridden", [
+    ({}, []),
+    ({"MITOGEN_LOG_LEVEL": "debug"}, ["MITOGEN_LOG_LEVEL=debug"]),
+    ({"MITOGEN_LOG_LEVEL": "INFO"}, ["MITOGEN_LOG_LEVEL=INFO"]),
+    ({"MITOGEN_LOG_LEVEL": "warning"}, []),
+    ({"MITOGEN_LOG_LEVEL": "error"}, []),
+    ({"MITOGEN_ROUTER_DEBUG": "1"}, ["MITOGEN_ROUTER_DEBUG=1"]),
+])
+def test_mitogen_debug_settings_are_overridden(environ, overridden):
+    assert mitogen_linear.quiet_mitogen_logs(environ) == overridden
+    assert environ["MITOGEN_LOG_LEVEL"] == "WARNING" and "MITOGEN_ROUTER_DEBUG" not in environ
