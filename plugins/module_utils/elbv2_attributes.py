@@ -68,3 +68,11 @@ def describe_load_balancer_attributes(client, arn):
 def modify_load_balancer_attributes(client, arn, attributes):
     result = client.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=attribute_list(attributes))
     return attribute_dict(result.get("Attributes", []))
+
+
+@Elbv2AttributesErrorHandler.common_error_handler("describe listeners")
+@AWSRetry.jittered_backoff()
+def describe_listeners(client, arn):
+    """Every listener of the load balancer arn (paginated)."""
+    paginator = client.get_paginator("describe_listeners")
+    return paginator.paginate(LoadBalancerArn=arn).build_full_result().get("Listeners", [])

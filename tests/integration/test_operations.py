@@ -146,6 +146,16 @@ def test_teardown_leaves_nothing_tagged_with_the_environment(deployed, aws):
     assert [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] not in ("deleted", "deleting")] == []
 
 
+def test_teardown_run_again_on_the_torn_down_environment_succeeds(deployed):
+    """An interrupted or repeated teardown is run again: every layer finds its resources gone."""
+    sys.path.insert(0, str(ROOT / "molecule" / "default"))
+    import teardown_leftovers
+
+    run = awx_run(deployed, "playbooks/teardown.yml", deployed / "drift-teardown-again")
+    assert run.status == "successful", stdout(run)[-5000:]
+    assert teardown_leftovers.report("cloudplatform", ENV)["leftovers"] == {}
+
+
 def test_prod_teardown_without_confirmation_fails_before_any_call(run_playbook, endpoint):
     result = run_playbook("playbooks/teardown.yml", "inventories/prod", extra_vars={"cloudplatform_aws_endpoint_url": endpoint})
     assert result.rc != 0
