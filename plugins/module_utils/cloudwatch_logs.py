@@ -116,9 +116,6 @@ def delete_metric_filter(client, log_group_name, filter_name):
     return True
 
 
-# The list modules' shared bookkeeping (ListChanges, fail_on_errors) lives in module_utils/list_changes.py.
-
-
 def run_logs_module(argument_spec, run):
     """main() of a CloudWatch Logs module: parse the arguments, ``run(module, client)``, exit with its result."""
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)

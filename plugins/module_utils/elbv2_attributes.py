@@ -2,8 +2,8 @@
 # Copyright: cloudplatform.aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Thin, retried wrappers around the ELBv2 load balancer attribute calls (one boto3 call each), and the
-attribute comparison that load balancers and target groups share."""
+"""Thin, retried wrappers around the ELBv2 load balancer calls (one boto3 call each), the main() of the load
+balancer modules, and the attribute comparison that load balancers and target groups share."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +12,7 @@ __metaclass__ = type
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 
@@ -76,3 +77,13 @@ def describe_listeners(client, arn):
     """Every listener of the load balancer arn (paginated)."""
     paginator = client.get_paginator("describe_listeners")
     return paginator.paginate(LoadBalancerArn=arn).build_full_result().get("Listeners", [])
+
+
+def run_elbv2_module(argument_spec, run):
+    """main() of a load balancer module: parse the arguments, ``run(module, client)``, exit with its result."""
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        result = run(module, module.client("elbv2"))
+    except AnsibleElbv2AttributesError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(**result)

@@ -76,15 +76,14 @@ attributes:
   sample: {"deletion_protection.enabled": "true", "idle_timeout.timeout_seconds": "60"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.elbv2_attributes import (
-    AnsibleElbv2AttributesError,
     api_value,
     describe_load_balancer,
     describe_load_balancer_attributes,
     modify_load_balancer_attributes,
     pending_attributes,
+    run_elbv2_module,
 )
 
 
@@ -107,19 +106,13 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(
+    run_elbv2_module(
+        dict(
             name=dict(type="str", required=True),
             attributes=dict(type="dict", required=True),
         ),
-        supports_check_mode=True,
+        run,
     )
-    client = module.client("elbv2")
-    try:
-        result = run(module, client)
-    except AnsibleElbv2AttributesError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -103,12 +103,11 @@ load_balancers:
 """
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudplatform.aws.plugins.module_utils.elbv2_attributes import (
-    AnsibleElbv2AttributesError,
     describe_listeners,
     describe_load_balancer,
+    run_elbv2_module,
 )
 
 
@@ -123,19 +122,13 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(
+    run_elbv2_module(
+        dict(
             name=dict(type="str", required=True),
             include_listeners=dict(type="bool", default=True),
         ),
-        supports_check_mode=True,
+        run,
     )
-    client = module.client("elbv2")
-    try:
-        result = run(module, client)
-    except AnsibleElbv2AttributesError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":
